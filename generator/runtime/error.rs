@@ -1,0 +1,223 @@
+//! The one error type of the SDK, and the small errors of conversions.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::time::Duration;
+
+use super::output::ToolOutput;
+
+/// Everything that can go wrong when calling a tool. Match on it to tell the cases apart.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The tool ran and reported an error (`isError: true`).
+    Tool {
+        /// The tool that failed.
+        tool: String,
+        /// The error message: the text the tool sent.
+        message: String,
+        /// Everything the tool sent.
+        output: ToolOutput,
+    },
+    /// The server answered with a JSON-RPC error.
+    Protocol {
+        /// The JSON-RPC error code.
+        code: i64,
+        /// The error message.
+        message: String,
+        /// Extra data the server attached.
+        data: Option<serde_json::Value>,
+    },
+    /// The request did not reach the server, or its answer did not come back.
+    Transport(TransportError),
+    /// No answer came within the allowed time.
+    Timeout {
+        /// How long the call waited.
+        after: Duration,
+    },
+    /// The arguments break the tool's schema; nothing was sent.
+    InvalidArguments {
+        /// The tool that was to be called.
+        tool: String,
+        /// Every problem found, each with its JSON pointer.
+        violations: Vec<Violation>,
+    },
+    /// The server sent something that does not fit the protocol or the tool's schema.
+    UnexpectedResponse {
+        /// What did not fit.
+        message: String,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Tool { tool, message, .. } => write!(f, "tool `{tool}` failed: {message}"),
+            Self::Protocol { code, message, .. } => {
+                write!(f, "protocol error {code}: {message}")
+            }
+            Self::Transport(err) => write!(f, "transport error: {err}"),
+            Self::Timeout { after } => write!(f, "no reply within {after:?}"),
+            Self::InvalidArguments { tool, violations } => {
+                write!(f, "invalid arguments for `{tool}`")?;
+                for (i, violation) in violations.iter().enumerate() {
+                    let sep = if i == 0 { ": " } else { "; " };
+                    write!(f, "{sep}{violation}")?;
+                }
+                Ok(())
+            }
+            Self::UnexpectedResponse { message } => write!(f, "unexpected response: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Transport(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+impl From<TransportError> for Error {
+    fn from(err: TransportError) -> Self {
+        Self::Transport(err)
+    }
+}
+
+/// One way in which arguments break a schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// The JSON pointer of the offending value (`""` for the whole arguments object).
+    pub pointer: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}: {}", self.pointer, self.message)
+    }
+}
+
+/// A failure to reach the server or to read its answer.
+#[derive(Debug)]
+pub struct TransportError {
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl TransportError {
+    /// A transport failure described by `message`.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// A transport failure caused by `source`.
+    pub fn with_source(
+        message: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            source: Some(Box::new(source)),
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|err| err as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// A string that is not one of an enum's values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseEnumError {
+    type_name: &'static str,
+    value: String,
+    expected: &'static [&'static str],
+}
+
+impl ParseEnumError {
+    /// `value` is not one of `expected`, the values of `type_name`.
+    pub fn new(type_name: &'static str, value: &str, expected: &'static [&'static str]) -> Self {
+        Self {
+            type_name,
+            value: value.to_string(),
+            expected,
+        }
+    }
+
+    /// The rejected string.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The values that would have been accepted.
+    pub fn expected(&self) -> &'static [&'static str] {
+        self.expected
+    }
+}
+
+impl fmt::Display for ParseEnumError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SHOWN: usize = 12;
+        write!(
+            f,
+            "{:?} is not a valid {}; expected one of ",
+            self.value, self.type_name
+        )?;
+        for (i, value) in self.expected.iter().take(SHOWN).enumerate() {
+            let sep = if i == 0 { "" } else { ", " };
+            write!(f, "{sep}{value:?}")?;
+        }
+        if self.expected.len() > SHOWN {
+            write!(f, " and {} more", self.expected.len() - SHOWN)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ParseEnumError {}
+
+/// A value that a generated type's `TryFrom` or `FromStr` rejected.
+pub struct ConversionError(Cow<'static, str>);
+
+impl fmt::Display for ConversionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for ConversionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for ConversionError {}
+
+impl From<&'static str> for ConversionError {
+    fn from(value: &'static str) -> Self {
+        Self(value.into())
+    }
+}
+
+impl From<String> for ConversionError {
+    fn from(value: String) -> Self {
+        Self(value.into())
+    }
+}

@@ -1,0 +1,17 @@
+//! The hand-written runtime that every generated method calls into: the [`Client`], the
+//! [`Transport`] it sends tool calls through, the results and the errors.
+//!
+//! This module is the same for every provider and every schema; the generated code only adds
+//! typed parameters and namespaced methods on top of it.
+
+mod client;
+mod error;
+mod memory;
+mod output;
+mod transport;
+
+pub use self::client::Client;
+pub use self::error::{ConversionError, Error, ParseEnumError, TransportError, Violation};
+pub use self::memory::MemoryTransport;
+pub use self::output::{Content, ToolOutput};
+pub use self::transport::{BoxFuture, ToolCall, ToolResult, Transport};

@@ -1,0 +1,93 @@
+//! What a successful tool call returns: [`ToolOutput`] and its [`Content`] blocks.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::error::Error;
+
+/// One block of a tool's unstructured result.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Content {
+    /// Text.
+    Text(String),
+    /// An image, base64-encoded.
+    Image {
+        /// The base64-encoded bytes.
+        data: String,
+        /// The MIME type, such as `image/png`.
+        mime_type: String,
+    },
+    /// Audio, base64-encoded.
+    Audio {
+        /// The base64-encoded bytes.
+        data: String,
+        /// The MIME type, such as `audio/wav`.
+        mime_type: String,
+    },
+    /// Any other block (resources, resource links, future kinds), as sent.
+    Other(Value),
+}
+
+impl Content {
+    /// Reads one MCP content block; a block of an unknown kind is kept as [`Content::Other`].
+    pub fn from_json(value: Value) -> Self {
+        let kind = value
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_string);
+        match kind {
+            "text" => match text("text") {
+                Some(t) => Self::Text(t),
+                None => Self::Other(value),
+            },
+            "image" | "audio" => match (text("data"), text("mimeType")) {
+                (Some(data), Some(mime_type)) if kind == "image" => Self::Image { data, mime_type },
+                (Some(data), Some(mime_type)) => Self::Audio { data, mime_type },
+                _ => Self::Other(value),
+            },
+            _ => Self::Other(value),
+        }
+    }
+
+    /// The text of a [`Content::Text`] block.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Self::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// The result of a successful tool call: its content blocks and its structured content.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ToolOutput {
+    /// The unstructured content blocks, in order.
+    pub content: Vec<Content>,
+    /// The structured content, when the server sent any.
+    pub structured_content: Option<Value>,
+}
+
+impl ToolOutput {
+    /// The text blocks, joined by newlines.
+    pub fn text(&self) -> String {
+        self.content
+            .iter()
+            .filter_map(Content::as_text)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Parses the result as `T`: the structured content when there is some, otherwise the text
+    /// blocks as one JSON document.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        let parsed = match &self.structured_content {
+            Some(value) => T::deserialize(value),
+            None => serde_json::from_str(&self.text()),
+        };
+        parsed.map_err(|err| Error::UnexpectedResponse {
+            message: format!("the tool result does not fit the expected type: {err}"),
+        })
+    }
+}

@@ -1,0 +1,566 @@
+//! Emit: turns the model into the generated crate's files, as token streams and text. No I/O.
+
+mod enums;
+mod types;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::diagnostics::Diagnostics;
+use crate::docs::{self, DocOptions};
+use crate::model::{Model, Namespace, Operation, Provider};
+
+/// The runtime sources, copied into every generated crate.
+const RUNTIME: &[(&str, &str)] = &[
+    ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("client.rs", include_str!("../../runtime/client.rs")),
+    ("error.rs", include_str!("../../runtime/error.rs")),
+    ("memory.rs", include_str!("../../runtime/memory.rs")),
+    ("output.rs", include_str!("../../runtime/output.rs")),
+    ("transport.rs", include_str!("../../runtime/transport.rs")),
+];
+
+/// What the generated crate is called and how its docs are written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmitOptions {
+    /// The package name of the generated crate.
+    pub crate_name: String,
+    /// The package version of the generated crate.
+    pub crate_version: String,
+    /// How descriptions become rustdoc.
+    pub docs: DocOptions,
+}
+
+impl Default for EmitOptions {
+    fn default() -> Self {
+        Self {
+            crate_name: "toolgen-sdk".to_string(),
+            crate_version: "0.1.0".to_string(),
+            docs: DocOptions::default(),
+        }
+    }
+}
+
+/// One file of the generated crate, before formatting.
+#[derive(Debug, Clone)]
+pub struct EmittedFile {
+    /// The path inside the crate, with `/` separators.
+    pub path: String,
+    /// The contents.
+    pub contents: Contents,
+    /// The schema files it is derived from (relative to the schemas root), for its header.
+    pub sources: Vec<String>,
+}
+
+/// The contents of an emitted file.
+#[derive(Debug, Clone)]
+pub enum Contents {
+    /// Rust items, formatted by the render stage.
+    Rust(TokenStream),
+    /// Text written as is: the runtime sources and `Cargo.toml`.
+    Text(String),
+}
+
+/// Every file of the generated crate, sorted by path.
+pub fn emit(model: &Model, options: &EmitOptions) -> Result<Vec<EmittedFile>, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let mut files = Vec::new();
+    let mut uses = Dependencies::default();
+
+    for provider in &model.providers {
+        let base = format!("src/{}", provider.module);
+        files.push(rust(
+            format!("{base}/mod.rs"),
+            provider_module(provider, options),
+            Vec::new(),
+        ));
+        files.push(rust(
+            format!("{base}/{}.rs", provider.shared_module),
+            shared_module(provider, options),
+            shared_sources(provider),
+        ));
+        for namespace in provider.root.all_namespaces() {
+            let dir = namespace_dir(&base, namespace);
+            if !namespace.path.is_empty() {
+                files.push(rust(
+                    format!("{dir}/mod.rs"),
+                    namespace_module(provider, namespace, options),
+                    Vec::new(),
+                ));
+            }
+            for op in &namespace.operations {
+                match tool_module(provider, namespace, op, options) {
+                    Ok((tokens, used)) => {
+                        uses.merge(used);
+                        files.push(rust(
+                            format!("{dir}/{}.rs", op.module),
+                            tokens,
+                            vec![op.tool.origin.file.clone()],
+                        ));
+                    }
+                    Err(diagnostic) => diagnostics.push(diagnostic),
+                }
+            }
+        }
+    }
+    files.push(rust(
+        "src/lib.rs".to_string(),
+        lib_rs(model, options),
+        Vec::new(),
+    ));
+    files.push(EmittedFile {
+        path: "Cargo.toml".to_string(),
+        contents: Contents::Text(cargo_toml(model, options, &uses)),
+        sources: Vec::new(),
+    });
+    for (name, text) in RUNTIME {
+        files.push(EmittedFile {
+            path: format!("src/runtime/{name}"),
+            contents: Contents::Text((*text).to_string()),
+            sources: Vec::new(),
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    diagnostics.into_result(files)
+}
+
+fn rust(path: String, tokens: TokenStream, sources: Vec<String>) -> EmittedFile {
+    EmittedFile {
+        path,
+        contents: Contents::Rust(tokens),
+        sources,
+    }
+}
+
+fn namespace_dir(base: &str, namespace: &Namespace) -> String {
+    std::iter::once(base.to_string())
+        .chain(namespace.modules.iter().cloned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn shared_sources(provider: &Provider) -> Vec<String> {
+    let mut sources: Vec<String> = provider
+        .root
+        .all_operations()
+        .into_iter()
+        .filter(|op| !op.shared_enums.is_empty())
+        .map(|op| op.tool.origin.file.clone())
+        .collect();
+    sources.sort();
+    sources.dedup();
+    sources
+}
+
+/// Optional crates that typify's output may need.
+#[derive(Debug, Default, Clone, Copy)]
+struct Dependencies {
+    regress: bool,
+    chrono: bool,
+    uuid: bool,
+}
+
+impl Dependencies {
+    fn merge(&mut self, other: Self) {
+        self.regress |= other.regress;
+        self.chrono |= other.chrono;
+        self.uuid |= other.uuid;
+    }
+
+    fn scan(items: &TokenStream) -> Self {
+        let text = items.to_string();
+        Self {
+            regress: text.contains(":: regress ::"),
+            chrono: text.contains(":: chrono ::"),
+            uuid: text.contains(":: uuid ::"),
+        }
+    }
+}
+
+/// `crate::<provider>::<Accessor>`, the type whose methods a namespace's tools become.
+fn accessor_path(provider: &Provider, namespace: &Namespace) -> TokenStream {
+    let module = format_ident!("{}", provider.module);
+    let accessor = format_ident!("{}", namespace.accessor);
+    quote!(crate::#module::#accessor)
+}
+
+fn dotted(namespace: &Namespace) -> String {
+    namespace.path.join(".")
+}
+
+/// The provider module: its `Client`, the accessor structs, and the namespace modules.
+fn provider_module(provider: &Provider, options: &EmitOptions) -> TokenStream {
+    let doc = format!(
+        "Typed client for the tools of the `{}` provider.\n\nStart with [`Client`]; its methods \
+         follow the dotted tool names, so `a.b.c` is `client.a().b().c(&params)`.",
+        provider.folder
+    );
+    let shared = format_ident!("{}", provider.shared_module);
+    let root = &provider.root;
+    let children = root.children.iter().map(|child| {
+        let module = format_ident!(
+            "{}",
+            child.modules.last().map(String::as_str).unwrap_or_default()
+        );
+        quote! { pub mod #module; }
+    });
+    let root_tools = root.operations.iter().map(|op| tool_mod_decl(op, options));
+    let accessors = root
+        .all_namespaces()
+        .into_iter()
+        .skip(1)
+        .map(accessor_struct);
+    let root_methods = namespace_methods(root);
+    quote! {
+        #![doc = #doc]
+
+        pub mod #shared;
+        #(#children)*
+        #(#root_tools)*
+
+        /// The typed client: one method per tool, grouped by the dotted tool names.
+        ///
+        /// Cloning is cheap; clones share the connection.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            pub(crate) client: crate::runtime::Client,
+        }
+
+        impl Client {
+            /// A client that sends every call through `transport`.
+            pub fn new(transport: impl crate::runtime::Transport) -> Self {
+                Self { client: crate::runtime::Client::new(transport) }
+            }
+
+            /// A typed client over an existing runtime client, sharing its connection.
+            pub fn from_runtime(client: crate::runtime::Client) -> Self {
+                Self { client }
+            }
+
+            /// The runtime client underneath, for calls by tool name.
+            pub fn runtime(&self) -> &crate::runtime::Client {
+                &self.client
+            }
+
+            #(#root_methods)*
+        }
+
+        #(#accessors)*
+    }
+}
+
+/// The accessor struct of a (non-root) namespace, with its child accessor methods.
+fn accessor_struct(namespace: &Namespace) -> TokenStream {
+    let name = format_ident!("{}", namespace.accessor);
+    let doc = format!("The tools under `{}`.", dotted(namespace));
+    let methods = namespace_methods(namespace);
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Copy, Debug)]
+        pub struct #name<'a> {
+            pub(crate) client: &'a crate::runtime::Client,
+        }
+
+        impl<'a> #name<'a> {
+            #(#methods)*
+        }
+    }
+}
+
+/// The methods that lead from a namespace's accessor to its children's accessors.
+fn namespace_methods(namespace: &Namespace) -> Vec<TokenStream> {
+    let lifetime = if namespace.path.is_empty() {
+        quote!('_)
+    } else {
+        quote!('a)
+    };
+    let receiver = if namespace.path.is_empty() {
+        quote!(&self)
+    } else {
+        quote!(&self)
+    };
+    namespace
+        .children
+        .iter()
+        .map(|child| {
+            let method = format_ident!("{}", child.method);
+            let accessor = format_ident!("{}", child.accessor);
+            let doc = format!("The tools under `{}`.", dotted(child));
+            let client = if namespace.path.is_empty() {
+                quote!(&self.client)
+            } else {
+                quote!(self.client)
+            };
+            quote! {
+                #[doc = #doc]
+                pub fn #method(#receiver) -> #accessor<#lifetime> {
+                    #accessor { client: #client }
+                }
+            }
+        })
+        .collect()
+}
+
+fn tool_mod_decl(op: &Operation, options: &EmitOptions) -> TokenStream {
+    let module = format_ident!("{}", op.module);
+    let params = format_ident!("{}", op.params_type);
+    let _ = options;
+    let output = op.output_type.as_ref().map(|name| {
+        let name = format_ident!("{name}");
+        quote!(pub use self::#module::#name;)
+    });
+    quote! {
+        pub mod #module;
+        pub use self::#module::#params;
+        #output
+    }
+}
+
+/// A namespace module: declares its child namespaces and its tools' modules.
+fn namespace_module(
+    _provider: &Provider,
+    namespace: &Namespace,
+    options: &EmitOptions,
+) -> TokenStream {
+    let doc = format!("Types of the tools under `{}`.", dotted(namespace));
+    let children = namespace.children.iter().map(|child| {
+        let module = format_ident!(
+            "{}",
+            child.modules.last().map(String::as_str).unwrap_or_default()
+        );
+        quote! { pub mod #module; }
+    });
+    let tools = namespace
+        .operations
+        .iter()
+        .map(|op| tool_mod_decl(op, options));
+    quote! {
+        #![doc = #doc]
+        #(#children)*
+        #(#tools)*
+    }
+}
+
+/// The shared enums of a provider.
+fn shared_module(provider: &Provider, options: &EmitOptions) -> TokenStream {
+    let doc = format!(
+        "Enums shared by several tools of the `{}` provider.",
+        provider.folder
+    );
+    let enums = provider
+        .shared_enums
+        .iter()
+        .map(|ty| enums::string_enum(ty, true, &options.docs));
+    quote! {
+        #![doc = #doc]
+        #(#enums)*
+    }
+}
+
+/// One tool's module: its types, its enums and its method.
+fn tool_module(
+    provider: &Provider,
+    namespace: &Namespace,
+    op: &Operation,
+    options: &EmitOptions,
+) -> Result<(TokenStream, Dependencies), crate::diagnostics::Diagnostic> {
+    let accessor = accessor_path(provider, namespace);
+    let accessor_name = &namespace.accessor;
+    let method_link = format!("crate::{}::{accessor_name}::{}", provider.module, op.method);
+    let params_doc = format!(
+        "The arguments of the tool {}, for [`{accessor_name}::{}`]({method_link}).",
+        docs::code(&op.tool.name),
+        op.method
+    );
+    let mut root_docs = vec![(op.params_type.clone(), params_doc)];
+    if let Some(output) = &op.output_type {
+        root_docs.push((
+            output.clone(),
+            format!(
+                "The structured result of the tool {}.",
+                docs::code(&op.tool.name)
+            ),
+        ));
+    }
+    let items = types::tool_types(provider, op, &root_docs, &options.docs)?;
+    let types = quote!(#(#items)*);
+    let uses = Dependencies::scan(&types);
+    let enums = op
+        .local_enums
+        .iter()
+        .map(|ty| enums::string_enum(ty, false, &options.docs));
+
+    let module_doc = match &op.tool.description {
+        Some(description) if !description.trim().is_empty() => format!(
+            "{}: {}",
+            docs::code(&op.tool.name),
+            docs::summary(description, &options.docs)
+        ),
+        _ => format!("The tool {}.", docs::code(&op.tool.name)),
+    };
+    let method = format_ident!("{}", op.method);
+    let params = format_ident!("{}", op.params_type);
+    let method_doc = method_doc(op, &options.docs);
+    let name = &op.tool.name;
+    let lifetime = if namespace.path.is_empty() {
+        quote!()
+    } else {
+        quote!(<'_>)
+    };
+    let tokens = quote! {
+        #![doc = #module_doc]
+
+        #types
+        #(#enums)*
+
+        impl #accessor #lifetime {
+            #[doc = #method_doc]
+            pub async fn #method(
+                &self,
+                params: &#params,
+            ) -> ::std::result::Result<crate::runtime::ToolOutput, crate::runtime::Error> {
+                self.client.call_tool(#name, params).await
+            }
+        }
+    };
+    Ok((tokens, uses))
+}
+
+fn method_doc(op: &Operation, options: &DocOptions) -> String {
+    let mut parts = Vec::new();
+    if let Some(title) = op.tool.title.as_deref().filter(|t| !t.trim().is_empty()) {
+        parts.push(format!("**{}**", docs::summary(title, options)));
+    }
+    match op
+        .tool
+        .description
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+    {
+        Some(description) => parts.push(docs::sanitize(description, options)),
+        None => parts.push(format!("Calls the tool {}.", docs::code(&op.tool.name))),
+    }
+    let mut call = format!(
+        "Calls the MCP tool {} with [`{}`].",
+        docs::code(&op.tool.name),
+        op.params_type
+    );
+    let hints: Vec<&str> = [
+        ("readOnlyHint", "read-only"),
+        ("idempotentHint", "idempotent"),
+        ("destructiveHint", "destructive"),
+    ]
+    .into_iter()
+    .filter(|(key, _)| {
+        op.tool
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(*key))
+            .and_then(serde_json::Value::as_bool)
+            == Some(true)
+    })
+    .map(|(_, word)| word)
+    .collect();
+    if !hints.is_empty() {
+        call.push_str(&format!(" The server marks it {}.", hints.join(", ")));
+    }
+    parts.push(call);
+    parts.push(
+        "# Errors\n\nReturns [`Error::Tool`](crate::runtime::Error::Tool) when the tool reports an \
+         error, and the other [`Error`](crate::runtime::Error) variants when the call fails."
+            .to_string(),
+    );
+    parts.join("\n\n")
+}
+
+fn lib_rs(model: &Model, options: &EmitOptions) -> TokenStream {
+    let mut doc = format!(
+        "Typed clients for MCP tools, generated by toolgen from JSON Schema tool definitions.\n\n\
+         Each provider is a module and a cargo feature (all on by default):\n"
+    );
+    for provider in &model.providers {
+        let count = provider.root.all_operations().len();
+        doc.push_str(&format!(
+            "\n- [`{}`]: {count} tool{} (feature {})",
+            provider.module,
+            if count == 1 { "" } else { "s" },
+            docs::code(&provider.feature)
+        ));
+    }
+    doc.push_str(
+        "\n\nEvery call goes through a [`Transport`]; \
+         [`MemoryTransport`](runtime::MemoryTransport) records calls for tests.",
+    );
+    let _ = options;
+    let providers = model.providers.iter().map(|provider| {
+        let module = format_ident!("{}", provider.module);
+        let feature = &provider.feature;
+        quote! {
+            #[cfg(feature = #feature)]
+            #[rustfmt::skip]
+            pub mod #module;
+        }
+    });
+    quote! {
+        #![doc = #doc]
+
+        #[rustfmt::skip]
+        pub mod runtime;
+        #(#providers)*
+
+        pub use runtime::Error;
+        pub use runtime::ToolOutput;
+        pub use runtime::Transport;
+    }
+}
+
+fn cargo_toml(model: &Model, options: &EmitOptions, uses: &Dependencies) -> String {
+    let features: Vec<String> = model
+        .providers
+        .iter()
+        .map(|p| format!("\"{}\"", p.feature))
+        .collect();
+    let mut out = format!(
+        "[package]\n\
+         name = \"{name}\"\n\
+         version = \"{version}\"\n\
+         edition = \"2021\"\n\
+         rust-version = \"1.80\"\n\
+         description = \"Typed Rust SDK for MCP tools, generated by toolgen.\"\n\
+         publish = false\n\n\
+         [features]\n\
+         default = [{default}]\n",
+        name = options.crate_name,
+        version = options.crate_version,
+        default = features.join(", "),
+    );
+    for provider in &model.providers {
+        out.push_str(&format!("{} = []\n", provider.feature));
+    }
+    out.push_str(
+        "\n[dependencies]\n\
+         serde = { version = \"1.0.190\", features = [\"derive\"] }\n\
+         serde_json = \"1.0.100\"\n",
+    );
+    if uses.regress {
+        out.push_str("regress = \"0.10\"\n");
+    }
+    if uses.chrono {
+        out.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n");
+    }
+    if uses.uuid {
+        out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
+    }
+    out.push_str(
+        "\n[lints.rust]\n\
+         missing_docs = \"warn\"\n\
+         unsafe_code = \"forbid\"\n\n\
+         [lints.clippy]\n\
+         # Descriptions are the provider's prose; their Markdown layout is kept as written.\n\
+         doc_lazy_continuation = \"allow\"\n\
+         doc_overindented_list_items = \"allow\"\n\
+         # typify derives these shapes from the schema; changing them would change the API.\n\
+         large_enum_variant = \"allow\"\n",
+    );
+    out
+}

@@ -1,0 +1,221 @@
+//! Emits one tool's types by handing its schemas to typify, with the generator's own enums
+//! standing in for every string enum the model lifted out.
+
+use std::panic::{self, AssertUnwindSafe};
+
+use quote::ToTokens;
+use serde_json::Value;
+use typify::{TypeSpace, TypeSpaceImpl, TypeSpaceSettings};
+
+use crate::diagnostics::Diagnostic;
+use crate::docs::{self, DocOptions};
+use crate::model::{Operation, Provider};
+
+/// The items typify generates for `op`, cleaned of what the runtime already provides.
+pub(crate) fn tool_types(
+    provider: &Provider,
+    op: &Operation,
+    root_docs: &[(String, String)],
+    options: &DocOptions,
+) -> Result<Vec<syn::Item>, Diagnostic> {
+    let origin = &op.tool.origin;
+    let mut settings = TypeSpaceSettings::default();
+    settings.with_struct_builder(false);
+    let enum_impls = || [TypeSpaceImpl::FromStr, TypeSpaceImpl::Display].into_iter();
+    for ty in &op.local_enums {
+        settings.with_replacement(&ty.name, &ty.name, enum_impls());
+    }
+    let shared_path = |name: &str| {
+        format!(
+            "crate::{}::{}::{name}",
+            provider.module, provider.shared_module
+        )
+    };
+    for name in &op.shared_enums {
+        settings.with_replacement(name, shared_path(name), enum_impls());
+    }
+    for (alias, target) in &op.aliases {
+        let path = if op.shared_enums.contains(target) {
+            shared_path(target)
+        } else {
+            target.clone()
+        };
+        settings.with_replacement(alias, path, enum_impls());
+    }
+
+    let roots = 1 + usize::from(op.output_type.is_some());
+    let mut definitions = Vec::new();
+    for (index, (name, schema)) in op.definitions.iter().enumerate() {
+        let mut schema = schema.clone();
+        sanitize_descriptions(&mut schema, options);
+        if let Some((_, doc)) = root_docs.iter().find(|(root, _)| root == name) {
+            set_root_doc(&mut schema, doc);
+        }
+        let pointer = match index {
+            0 => "/inputSchema".to_string(),
+            1 if roots == 2 => "/outputSchema".to_string(),
+            _ => format!("/inputSchema/$defs/{name}"),
+        };
+        let schema: schemars::schema::Schema = serde_json::from_value(schema).map_err(|err| {
+            origin.diagnostic(&pointer, format!("the schema cannot be read: {err}"))
+        })?;
+        definitions.push((name.clone(), schema));
+    }
+    for name in op
+        .local_enums
+        .iter()
+        .map(|e| &e.name)
+        .chain(&op.shared_enums)
+    {
+        if !definitions.iter().any(|(existing, _)| existing == name) {
+            definitions.push((name.clone(), schemars::schema::Schema::Bool(true)));
+        }
+    }
+
+    let converted = catch_panic(|| {
+        let mut space = TypeSpace::new(&settings);
+        space.add_ref_types(definitions)?;
+        Ok::<_, typify::Error>(space.to_stream())
+    });
+    let tokens = match converted {
+        Ok(Ok(tokens)) => tokens,
+        Ok(Err(err)) => {
+            return Err(origin.diagnostic(
+                "/inputSchema",
+                format!("typify cannot convert the schema: {err}"),
+            ));
+        }
+        Err(message) => {
+            return Err(origin
+                .diagnostic(
+                    "/inputSchema",
+                    format!("typify panicked on the schema: {message}"),
+                )
+                .with_help("this is a generator bug; please report it with the schema"));
+        }
+    };
+    let file: syn::File = syn::parse2(tokens).map_err(|err| {
+        origin.diagnostic(
+            "/inputSchema",
+            format!("typify produced code that does not parse: {err}"),
+        )
+    })?;
+    let uses_error = file.items.iter().any(|item| {
+        !matches!(item, syn::Item::Mod(m) if m.ident == "error")
+            && item
+                .to_token_stream()
+                .to_string()
+                .contains("error :: ConversionError")
+    });
+    let items = clean(file.items, uses_error);
+    let local_names: Vec<&str> = op.local_enums.iter().map(|e| e.name.as_str()).collect();
+    for item in &items {
+        if let Some(name) = item_name(item) {
+            if local_names.contains(&name.as_str()) {
+                return Err(origin.diagnostic(
+                    "/inputSchema",
+                    format!("the generated type name `{name}` is used twice in this tool"),
+                ));
+            }
+        }
+    }
+    Ok(items)
+}
+
+/// Runs `f`, turning a panic into its message. The default hook is silenced meanwhile so that a
+/// caught panic does not print a backtrace over the diagnostics.
+fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    let hook = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    panic::set_hook(hook);
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string())
+    })
+}
+
+/// Drops what every tool module would otherwise repeat: typify's own `error` module (the
+/// runtime's `ConversionError` stands in) and its `impl From<&T> for T` clones.
+fn clean(items: Vec<syn::Item>, uses_error: bool) -> Vec<syn::Item> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        match &item {
+            syn::Item::Mod(m) if m.ident == "error" && !uses_error => {}
+            syn::Item::Mod(m) if m.ident == "error" => {
+                out.push(syn::parse_quote! {
+                    /// Errors of the conversions below.
+                    mod error {
+                        pub(super) use crate::runtime::ConversionError;
+                    }
+                });
+            }
+            syn::Item::Impl(imp) if is_from_ref_clone(imp) => {}
+            _ => out.push(item),
+        }
+    }
+    out
+}
+
+fn is_from_ref_clone(imp: &syn::ItemImpl) -> bool {
+    let Some((path, _)) = &imp.trait_ else {
+        return false;
+    };
+    let Some(last) = path.segments.last() else {
+        return false;
+    };
+    if last.ident != "From" {
+        return false;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return false;
+    };
+    matches!(args.args.first(), Some(syn::GenericArgument::Type(syn::Type::Reference(r))) if r.elem.to_token_stream().to_string() == imp.self_ty.to_token_stream().to_string())
+}
+
+fn item_name(item: &syn::Item) -> Option<String> {
+    match item {
+        syn::Item::Struct(s) => Some(s.ident.to_string()),
+        syn::Item::Enum(e) => Some(e.ident.to_string()),
+        syn::Item::Type(t) => Some(t.ident.to_string()),
+        _ => None,
+    }
+}
+
+fn set_root_doc(schema: &mut Value, doc: &str) {
+    if let Value::Object(object) = schema {
+        let own = object
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let text = if own.trim().is_empty() {
+            doc.to_string()
+        } else {
+            format!("{own}\n\n{doc}")
+        };
+        object.insert("description".to_string(), Value::String(text));
+    }
+}
+
+/// Rewrites every `description` in a schema into warning-free rustdoc Markdown.
+fn sanitize_descriptions(schema: &mut Value, options: &DocOptions) {
+    match schema {
+        Value::Object(object) => {
+            for (key, value) in object.iter_mut() {
+                match (key.as_str(), value) {
+                    ("description", Value::String(text)) => *text = docs::sanitize(text, options),
+                    ("enum" | "const" | "default" | "examples", _) => {}
+                    (_, child) => sanitize_descriptions(child, options),
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| sanitize_descriptions(item, options)),
+        _ => {}
+    }
+}

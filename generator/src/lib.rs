@@ -1,0 +1,123 @@
+//! toolgen turns MCP tool definitions (JSON Schema) into a typed, documented Rust SDK crate.
+//!
+//! The pipeline has one stage per module: [`load`] (files → tools) → [`model`] (tools → plain,
+//! ordered IR) → [`emit`] (IR → tokens) → [`render`] (tokens → text) → [`write`] (text → files).
+//! Only the two ends touch the file system. [`Generator`] runs it, from the CLI or a `build.rs`:
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() {
+//!     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").unwrap());
+//!     toolgen::Generator::new("schemas")
+//!         .emit_rerun_if_changed(true)
+//!         .write_to(out.join("sdk"))
+//!         .unwrap_or_else(|err| panic!("{err}"));
+//! }
+//! ```
+
+pub mod diagnostics;
+pub mod docs;
+pub mod emit;
+pub mod load;
+pub mod model;
+pub mod naming;
+pub mod render;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+pub use crate::diagnostics::{Diagnostic, Diagnostics};
+pub use crate::render::Rendered;
+pub use crate::write::WriteReport;
+
+/// Runs the pipeline on one schemas folder.
+#[derive(Debug, Clone)]
+pub struct Generator {
+    schemas: PathBuf,
+    options: emit::EmitOptions,
+    rerun_if_changed: bool,
+}
+
+impl Generator {
+    /// A generator for the tool definitions under `schemas` (one sub-folder per provider).
+    pub fn new(schemas: impl Into<PathBuf>) -> Self {
+        Self {
+            schemas: schemas.into(),
+            options: emit::EmitOptions::default(),
+            rerun_if_changed: false,
+        }
+    }
+
+    /// Sets the package name of the generated crate (default `toolgen-sdk`).
+    pub fn crate_name(mut self, name: impl Into<String>) -> Self {
+        self.options.crate_name = name.into();
+        self
+    }
+
+    /// Prints `cargo:rerun-if-changed` for the schemas folder, for use in a `build.rs`.
+    pub fn emit_rerun_if_changed(mut self, on: bool) -> Self {
+        self.rerun_if_changed = on;
+        self
+    }
+
+    /// The schemas folder.
+    pub fn schemas(&self) -> &Path {
+        &self.schemas
+    }
+
+    /// Runs load → model → emit → render and returns the crate as text, touching no file.
+    pub fn render(&self) -> Result<Rendered, Diagnostics> {
+        if self.rerun_if_changed {
+            // Cargo watches every file below a folder named here, so added files count too.
+            println!("cargo:rerun-if-changed={}", self.schemas.display());
+        }
+        let tools = load::load(&self.schemas)?;
+        let model = model::build(&tools);
+        let files = emit::emit(&model, &self.options)?;
+        render::render(files)
+    }
+
+    /// Renders the crate, then writes it under `out`. On any problem nothing is written.
+    pub fn write_to(&self, out: impl AsRef<Path>) -> Result<WriteReport, Error> {
+        let rendered = self.render().map_err(Error::Input)?;
+        let out = out.as_ref();
+        write::write(out, &rendered).map_err(|source| Error::Write {
+            path: out.to_path_buf(),
+            source,
+        })
+    }
+}
+
+/// Why a run failed.
+#[derive(Debug)]
+pub enum Error {
+    /// The input has problems; each names its file and JSON pointer.
+    Input(Diagnostics),
+    /// The output could not be written.
+    Write {
+        /// The output folder.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Input(diagnostics) => diagnostics.fmt(f),
+            Self::Write { path, source } => {
+                write!(f, "error: cannot write {}: {source}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Input(diagnostics) => Some(diagnostics),
+            Self::Write { source, .. } => Some(source),
+        }
+    }
+}

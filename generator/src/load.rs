@@ -1,0 +1,422 @@
+//! Load: reads a folder of tool definition files into [`Tool`]s. The only stage that reads files.
+//!
+//! The layout is `<root>/<provider>/**/<anything>.json`. A file holds either one tool
+//! (`{"name", "description", "inputSchema", ...}`) or an MCP `tools/list` result
+//! (`{"tools": [...]}`). Every problem in every file is collected before the stage fails.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, relative};
+
+/// The longest tool name MCP allows.
+pub const MAX_TOOL_NAME_LEN: usize = 128;
+
+/// One tool definition, as read from a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tool {
+    /// The provider: the first folder under the schemas root.
+    pub provider: String,
+    /// The exact tool name, sent as-is in `tools/call`.
+    pub name: String,
+    /// The human-readable title, if any.
+    pub title: Option<String>,
+    /// The description, if any.
+    pub description: Option<String>,
+    /// The JSON Schema of the arguments.
+    pub input_schema: Value,
+    /// The JSON Schema of the structured result, if the tool declares one.
+    pub output_schema: Option<Value>,
+    /// The MCP tool annotations (`readOnlyHint`, `idempotentHint`, ...), if any.
+    pub annotations: Option<Map<String, Value>>,
+    /// Where the tool was defined.
+    pub origin: Origin,
+}
+
+/// Where a tool was defined: a file relative to the schemas root, and a JSON pointer in it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Origin {
+    /// The file, relative to the schemas root, with `/` separators on every platform.
+    pub file: String,
+    /// The pointer of the tool object inside the file: `""` or `/tools/N`.
+    pub pointer: String,
+}
+
+impl Origin {
+    /// A diagnostic about the value at `suffix` (a JSON pointer relative to the tool object).
+    pub fn diagnostic(&self, suffix: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(&self.file, message).at(format!("{}{suffix}", self.pointer))
+    }
+}
+
+/// Reads every tool under `root`, sorted by provider and tool name.
+pub fn load(root: &Path) -> Result<Vec<Tool>, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let mut files = Vec::new();
+    match fs::metadata(root) {
+        Ok(meta) if meta.is_dir() => collect_files(root, root, &mut files, &mut diagnostics),
+        Ok(_) => diagnostics.push(Diagnostic::new(root, "the schemas path is not a folder")),
+        Err(err) => diagnostics.push(
+            Diagnostic::new(root, format!("cannot read the schemas folder: {err}"))
+                .with_help("pass the folder that holds one sub-folder per provider with --schemas"),
+        ),
+    }
+
+    let mut tools = Vec::new();
+    for path in &files {
+        let rel = relative(path, root);
+        let Some(provider) = provider_of(&rel) else {
+            diagnostics.push(
+                Diagnostic::new(&rel, "a tool file must lie inside a provider folder")
+                    .with_help("move it to <schemas>/<provider>/"),
+            );
+            continue;
+        };
+        let file = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        match fs::read(path) {
+            Ok(bytes) => parse_file(&provider, &file, &bytes, &mut tools, &mut diagnostics),
+            Err(err) => diagnostics.push(Diagnostic::new(
+                &file,
+                format!("cannot read the file: {err}"),
+            )),
+        }
+    }
+
+    check_duplicates(&tools, &mut diagnostics);
+    tools.sort_by(|a, b| (&a.provider, &a.name).cmp(&(&b.provider, &b.name)));
+    diagnostics.into_result(tools)
+}
+
+/// Parses one file's bytes into tools. Public so that fuzzing and tests can skip the file system.
+pub fn parse_file(
+    provider: &str,
+    file: &str,
+    bytes: &[u8],
+    tools: &mut Vec<Tool>,
+    diagnostics: &mut Diagnostics,
+) {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let line = 1 + bytes[..err.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            diagnostics.push(
+                Diagnostic::new(file, "the file is not valid UTF-8")
+                    .at_position(line, 1)
+                    .with_help(format!(
+                        "the first bad byte is at offset {}",
+                        err.valid_up_to()
+                    )),
+            );
+            return;
+        }
+    };
+    let value: Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(err) => {
+            diagnostics.push(
+                Diagnostic::new(file, format!("malformed JSON: {}", strip_position(&err)))
+                    .at_position(err.line(), err.column()),
+            );
+            return;
+        }
+    };
+    match &value {
+        Value::Object(object) if object.contains_key("tools") && !object.contains_key("name") => {
+            match &object["tools"] {
+                Value::Array(items) => {
+                    for (index, item) in items.iter().enumerate() {
+                        let origin = Origin {
+                            file: file.to_string(),
+                            pointer: format!("/tools/{index}"),
+                        };
+                        if let Some(tool) = parse_tool(provider, item, origin, diagnostics) {
+                            tools.push(tool);
+                        }
+                    }
+                }
+                _ => diagnostics.push(
+                    Diagnostic::new(file, "`tools` must be an array of tool definitions")
+                        .at("/tools"),
+                ),
+            }
+        }
+        _ => {
+            let origin = Origin {
+                file: file.to_string(),
+                pointer: String::new(),
+            };
+            if let Some(tool) = parse_tool(provider, &value, origin, diagnostics) {
+                tools.push(tool);
+            }
+        }
+    }
+}
+
+fn parse_tool(
+    provider: &str,
+    value: &Value,
+    origin: Origin,
+    diagnostics: &mut Diagnostics,
+) -> Option<Tool> {
+    let Value::Object(object) = value else {
+        diagnostics.push(
+            origin
+                .diagnostic(
+                    "",
+                    format!(
+                        "a tool definition must be a JSON object, not {}",
+                        kind(value)
+                    ),
+                )
+                .with_help(r#"expected {"name": ..., "description": ..., "inputSchema": {...}}"#),
+        );
+        return None;
+    };
+    let before = diagnostics.len();
+
+    let name = match object.get("name") {
+        Some(Value::String(name)) => {
+            if let Some(problem) = tool_name_problem(name) {
+                diagnostics.push(
+                    origin
+                        .diagnostic("/name", format!("invalid tool name {}: {problem}", quoted(name)))
+                        .with_help(
+                            "MCP tool names are 1 to 128 characters of A-Z, a-z, 0-9, `_`, `-` and `.`",
+                        ),
+                );
+            }
+            name.clone()
+        }
+        Some(other) => {
+            diagnostics.push(origin.diagnostic(
+                "/name",
+                format!("`name` must be a string, not {}", kind(other)),
+            ));
+            String::new()
+        }
+        None => {
+            diagnostics.push(origin.diagnostic("", "the tool has no `name`"));
+            String::new()
+        }
+    };
+    let title = optional_string(object, "title", &origin, diagnostics);
+    let description = optional_string(object, "description", &origin, diagnostics);
+
+    let input_schema = match object.get("inputSchema") {
+        Some(schema @ Value::Object(_)) => schema.clone(),
+        Some(other) => {
+            diagnostics.push(origin.diagnostic(
+                "/inputSchema",
+                format!(
+                    "`inputSchema` must be a JSON Schema object, not {}",
+                    kind(other)
+                ),
+            ));
+            Value::Null
+        }
+        None => {
+            diagnostics.push(
+                origin
+                    .diagnostic("", format!("the tool {} has no `inputSchema`", quoted(&name)))
+                    .with_help(r#"a tool without arguments still declares `"inputSchema": {"type": "object"}`"#),
+            );
+            Value::Null
+        }
+    };
+    let output_schema = match object.get("outputSchema") {
+        None | Some(Value::Null) => None,
+        Some(schema @ Value::Object(_)) => Some(schema.clone()),
+        Some(other) => {
+            diagnostics.push(origin.diagnostic(
+                "/outputSchema",
+                format!(
+                    "`outputSchema` must be a JSON Schema object, not {}",
+                    kind(other)
+                ),
+            ));
+            None
+        }
+    };
+    let annotations = match object.get("annotations") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(map)) => Some(map.clone()),
+        Some(other) => {
+            diagnostics.push(origin.diagnostic(
+                "/annotations",
+                format!("`annotations` must be an object, not {}", kind(other)),
+            ));
+            None
+        }
+    };
+
+    (diagnostics.len() == before).then(|| Tool {
+        provider: provider.to_string(),
+        name,
+        title,
+        description,
+        input_schema,
+        output_schema,
+        annotations,
+        origin,
+    })
+}
+
+/// Why `name` is not a valid MCP tool name, if it is not.
+pub fn tool_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("it is empty".to_string());
+    }
+    if name.chars().count() > MAX_TOOL_NAME_LEN {
+        return Some(format!(
+            "it is {} characters long, more than {MAX_TOOL_NAME_LEN}",
+            name.chars().count()
+        ));
+    }
+    let bad: Vec<String> = name
+        .chars()
+        .filter(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        .map(|c| format!("{c:?}"))
+        .collect();
+    if !bad.is_empty() {
+        let mut unique = bad;
+        unique.dedup();
+        return Some(format!("it contains {}", unique.join(", ")));
+    }
+    if name.split('.').any(str::is_empty) {
+        return Some("it has an empty segment between dots".to_string());
+    }
+    None
+}
+
+fn optional_string(
+    object: &Map<String, Value>,
+    key: &str,
+    origin: &Origin,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
+    match object.get(key) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(text)) => Some(text.clone()),
+        Some(other) => {
+            diagnostics.push(origin.diagnostic(
+                &format!("/{key}"),
+                format!("`{key}` must be a string, not {}", kind(other)),
+            ));
+            None
+        }
+    }
+}
+
+fn check_duplicates(tools: &[Tool], diagnostics: &mut Diagnostics) {
+    let mut seen: BTreeMap<(&str, &str), &Origin> = BTreeMap::new();
+    for tool in tools {
+        if let Some(first) = seen.insert((&tool.provider, &tool.name), &tool.origin) {
+            let (first, second) = if first <= &tool.origin {
+                (first, &tool.origin)
+            } else {
+                (&tool.origin, first)
+            };
+            diagnostics.push(
+                second
+                    .diagnostic(
+                        "/name",
+                        format!(
+                            "duplicate tool name {} in provider `{}`: also defined in {} at #{}",
+                            quoted(&tool.name),
+                            tool.provider,
+                            first.file,
+                            first.pointer
+                        ),
+                    )
+                    .with_help(
+                        "each tool name must be unique within its provider; remove or rename one",
+                    ),
+            );
+            seen.insert((&tool.provider, &tool.name), first);
+        }
+    }
+}
+
+/// Every `.json` file under `dir`, in sorted order. Hidden entries are skipped, and so are
+/// symbolic links to folders, so that a link cycle cannot make the walk endless.
+fn collect_files(root: &Path, dir: &Path, files: &mut Vec<PathBuf>, diagnostics: &mut Diagnostics) {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) => {
+            diagnostics.push(Diagnostic::new(
+                relative(dir, root),
+                format!("cannot list the folder: {err}"),
+            ));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden {
+            continue;
+        }
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            collect_files(root, &path, files, diagnostics);
+        } else if path.extension().is_some_and(|e| e == "json") && path.is_file() {
+            files.push(path);
+        }
+    }
+}
+
+fn provider_of(rel: &Path) -> Option<String> {
+    let mut components = rel.components();
+    let first = components.next()?;
+    components.next()?;
+    Some(first.as_os_str().to_string_lossy().into_owned())
+}
+
+/// The JSON type of a value, for messages.
+pub fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// `text` in backticks for a message, shortened when it is long and with control characters
+/// escaped, so that untrusted text cannot garble the terminal.
+pub fn quoted(text: &str) -> String {
+    const LIMIT: usize = 80;
+    let escaped: String = text.chars().flat_map(char::escape_debug).collect();
+    if escaped.chars().count() > LIMIT {
+        let head: String = escaped.chars().take(LIMIT).collect();
+        format!("`{head}…`")
+    } else {
+        format!("`{escaped}`")
+    }
+}
+
+/// serde_json appends " at line L column C" to its messages; the diagnostic shows that itself.
+fn strip_position(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(index) => text[..index].to_string(),
+        None => text,
+    }
+}

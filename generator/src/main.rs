@@ -1,0 +1,121 @@
+//! The `toolgen` command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Generates a typed Rust SDK crate from MCP tool definitions.
+#[derive(Debug, Parser)]
+#[command(name = "toolgen", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Regenerates the SDK crate from the schemas folder.
+    Generate {
+        /// The folder with one sub-folder of tool definitions per provider.
+        #[arg(long)]
+        schemas: Option<PathBuf>,
+        /// Where the crate is written (Cargo.toml and src/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The package name of the generated crate.
+        #[arg(long, default_value = "toolgen-sdk")]
+        crate_name: String,
+    },
+    /// Exits 0 when the output folder is exactly what the schemas produce, 1 otherwise.
+    Check {
+        /// The folder with one sub-folder of tool definitions per provider.
+        #[arg(long)]
+        schemas: Option<PathBuf>,
+        /// The generated crate to compare.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The package name of the generated crate.
+        #[arg(long, default_value = "toolgen-sdk")]
+        crate_name: String,
+    },
+}
+
+/// Paths default to the workspace's `schemas/` and `generated/`, so that
+/// `cargo run -p toolgen -- generate` works from anywhere inside the repository.
+fn or_default(path: Option<PathBuf>, name: &str) -> PathBuf {
+    path.unwrap_or_else(|| {
+        let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        if workspace.join("Cargo.toml").is_file() {
+            workspace.join(name)
+        } else {
+            PathBuf::from(name)
+        }
+    })
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Generate {
+            schemas,
+            out,
+            crate_name,
+        } => {
+            let (schemas, out) = (or_default(schemas, "schemas"), or_default(out, "generated"));
+            let generator = toolgen::Generator::new(&schemas).crate_name(crate_name);
+            match generator.write_to(&out) {
+                Ok(report) => {
+                    eprintln!(
+                        "generated {}: {} written, {} unchanged, {} removed",
+                        out.display(),
+                        report.written.len(),
+                        report.unchanged.len(),
+                        report.removed.len()
+                    );
+                    for path in report.written.iter().chain(&report.removed) {
+                        eprintln!("  {path}");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("{err}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Check {
+            schemas,
+            out,
+            crate_name,
+        } => {
+            let (schemas, out) = (or_default(schemas, "schemas"), or_default(out, "generated"));
+            let generator = toolgen::Generator::new(&schemas).crate_name(crate_name);
+            match generator.render() {
+                Ok(rendered) => match toolgen::write::stale(&out, &rendered) {
+                    Ok(stale) if stale.is_empty() => {
+                        eprintln!("{} is up to date", out.display());
+                        ExitCode::SUCCESS
+                    }
+                    Ok(stale) => {
+                        eprintln!(
+                            "{} is stale; run `cargo run -p toolgen -- generate`:",
+                            out.display()
+                        );
+                        for path in stale {
+                            eprintln!("  {path}");
+                        }
+                        ExitCode::FAILURE
+                    }
+                    Err(err) => {
+                        eprintln!("error: cannot read {}: {err}", out.display());
+                        ExitCode::FAILURE
+                    }
+                },
+                Err(diagnostics) => {
+                    eprintln!("{diagnostics}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}

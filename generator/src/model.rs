@@ -1,0 +1,667 @@
+//! Model: turns loaded tools into a plain, ordered IR. No I/O, no tokens.
+//!
+//! The IR is providers → namespaces (from the dotted tool names) → operations, plus the string
+//! enums, which are lifted out of the schemas here so that the generator, not typify, owns their
+//! names and API. An enum whose exact value list appears in several tools of a provider becomes
+//! one shared type; every other enum stays with its tool.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value};
+
+use crate::diagnostics::pointer_token;
+use crate::load::Tool;
+use crate::naming::{self, Scope};
+
+/// The whole generated crate, as data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// Providers, sorted by folder name.
+    pub providers: Vec<Provider>,
+}
+
+/// One provider: one module and one cargo feature of the generated crate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provider {
+    /// The folder name under the schemas root.
+    pub folder: String,
+    /// The Rust module name.
+    pub module: String,
+    /// The cargo feature name.
+    pub feature: String,
+    /// The root namespace, whose accessor is the provider's `Client`.
+    pub root: Namespace,
+    /// The module that holds the shared enums.
+    pub shared_module: String,
+    /// Enums used by several tools, sorted by name.
+    pub shared_enums: Vec<EnumType>,
+}
+
+/// A namespace: one segment of the dotted tool names, with an accessor struct and a module.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Namespace {
+    /// The raw segments from the provider root (empty for the root).
+    pub path: Vec<String>,
+    /// The module names from the provider root.
+    pub modules: Vec<String>,
+    /// The accessor struct (`Client` for the root).
+    pub accessor: String,
+    /// The method on the parent accessor that returns this one (empty for the root).
+    pub method: String,
+    /// Child namespaces, sorted by segment.
+    pub children: Vec<Namespace>,
+    /// Tools directly in this namespace, sorted by name.
+    pub operations: Vec<Operation>,
+}
+
+/// One tool: a method, a module holding its types, and its schemas.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The tool as loaded.
+    pub tool: Tool,
+    /// The method on the namespace accessor.
+    pub method: String,
+    /// The module (and file) holding the tool's types.
+    pub module: String,
+    /// The input type.
+    pub params_type: String,
+    /// The output type, when the tool declares an `outputSchema`.
+    pub output_type: Option<String>,
+    /// Named schemas for typify, in order: the input (and output) first, then the tool's own
+    /// definitions. Every `$ref` in them points at `#/definitions/<name>` of this list or at an
+    /// enum.
+    pub definitions: Vec<(String, Value)>,
+    /// Enums used only by this tool.
+    pub local_enums: Vec<EnumType>,
+    /// The shared enums this tool uses, by name.
+    pub shared_enums: BTreeSet<String>,
+    /// Definitions that are enums, mapped to the enum type that stands for them.
+    pub aliases: BTreeMap<String, String>,
+}
+
+/// A string enum whose type, names and API the generator emits itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumType {
+    /// The type name.
+    pub name: String,
+    /// The description, when the enum has one of its own.
+    pub description: Option<String>,
+    /// The property (or definition) names it was found under, most frequent first.
+    pub hints: Vec<String>,
+    /// The variants, in schema order.
+    pub variants: Vec<Variant>,
+    /// The tools that use it, sorted.
+    pub used_by: Vec<String>,
+}
+
+/// One enum value and its variant name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    /// The variant name.
+    pub name: String,
+    /// The exact string on the wire.
+    pub value: String,
+}
+
+/// Names that the provider module itself defines, so no namespace or tool may take them.
+const PROVIDER_RESERVED_MODULES: &[&str] = &["shared"];
+/// Inherent methods of the provider `Client`, so no tool method may take them.
+const CLIENT_RESERVED_METHODS: &[&str] = &["new", "from_runtime", "runtime", "clone", "fmt"];
+/// Variant names the enum API reserves for itself.
+const RESERVED_VARIANTS: &[&str] = &["Unknown"];
+
+/// Builds the model. It cannot fail: every tool that loaded has a place in it.
+pub fn build(tools: &[Tool]) -> Model {
+    let mut by_provider: BTreeMap<&str, Vec<&Tool>> = BTreeMap::new();
+    for tool in tools {
+        by_provider.entry(&tool.provider).or_default().push(tool);
+    }
+    let mut module_scope = Scope::with_reserved(["runtime", "crate", "self", "super"]);
+    let mut feature_scope = Scope::with_reserved(["default", "full"]);
+    let providers = by_provider
+        .into_iter()
+        .map(|(folder, tools)| {
+            let module = module_scope.claim(&naming::snake_name(folder), "_");
+            let feature = feature_scope.claim(&naming::feature_name(folder), "-");
+            build_provider(folder, module, feature, &tools)
+        })
+        .collect();
+    Model { providers }
+}
+
+/// A string enum found in one tool's schema.
+struct Found {
+    tool: usize,
+    /// Index of the definition it was found in, its name, and the pointer inside it.
+    definition: usize,
+    prefix: String,
+    pointer: String,
+    /// The property path from the tool's root type, for naming a local enum.
+    hint_path: Vec<String>,
+    values: Vec<String>,
+    description: Option<String>,
+}
+
+fn build_provider(folder: &str, module: String, feature: String, tools: &[&Tool]) -> Provider {
+    // 1. Shape the namespace tree and claim every module, method and type name.
+    let mut tree = NamespaceBuilder::default();
+    for tool in tools {
+        let segments: Vec<&str> = tool.name.split('.').collect();
+        let (leaf, path) = segments.split_last().unwrap_or((&"", &[]));
+        let mut node = &mut tree;
+        for segment in path {
+            node = node.children.entry(segment.to_string()).or_default();
+        }
+        node.tools.insert(leaf.to_string(), (*tool).clone());
+    }
+    let mut accessor_scope = Scope::with_reserved(["Client"]);
+    let mut root = tree.finish(
+        &[],
+        &[],
+        String::new(),
+        "Client".to_string(),
+        &mut accessor_scope,
+    );
+
+    // 2. Lift the string enums out of every schema, then decide which are shared.
+    let mut ops: Vec<&mut Operation> = Vec::new();
+    collect_operations_mut(&mut root, &mut ops);
+    let mut found = Vec::new();
+    for (index, op) in ops.iter().enumerate() {
+        let roots = 1 + usize::from(op.output_type.is_some());
+        for (definition, (name, schema)) in op.definitions.iter().enumerate() {
+            find_enums(
+                schema,
+                "",
+                &[],
+                &mut |pointer, hint_path, values, description| {
+                    // A root type stays a struct; a named definition that is an enum becomes one.
+                    if pointer.is_empty() && definition < roots {
+                        return;
+                    }
+                    found.push(Found {
+                        tool: index,
+                        definition,
+                        prefix: name.clone(),
+                        pointer,
+                        hint_path,
+                        values,
+                        description,
+                    });
+                },
+            );
+        }
+    }
+
+    let mut users: BTreeMap<&Vec<String>, BTreeSet<usize>> = BTreeMap::new();
+    for f in &found {
+        users.entry(&f.values).or_default().insert(f.tool);
+    }
+    let shared_values: BTreeSet<Vec<String>> = users
+        .into_iter()
+        .filter(|(_, tools)| tools.len() > 1)
+        .map(|(values, _)| values.clone())
+        .collect();
+
+    // 3. Name the shared enums.
+    let shared_enums = name_shared_enums(&found, &shared_values, &ops);
+    let shared_by_values: BTreeMap<&Vec<String>, &EnumType> = shared_enums
+        .iter()
+        .map(|e| (&e.variants_values, &e.ty))
+        .collect();
+
+    // 4. Name the local enums and point every occurrence at its type. A definition that is itself
+    //    an enum keeps its name and becomes an alias of the enum type.
+    let mut local_by_tool: BTreeMap<usize, Vec<(Vec<String>, EnumType)>> = BTreeMap::new();
+    let mut replacements: Vec<(usize, usize, String, String)> = Vec::new();
+    for f in &found {
+        let op = &ops[f.tool];
+        let is_alias = f.pointer.is_empty();
+        let type_name = if let Some(shared) = shared_by_values.get(&f.values) {
+            shared.name.clone()
+        } else {
+            let locals = local_by_tool.entry(f.tool).or_default();
+            match locals.iter().find(|(values, _)| *values == f.values) {
+                Some((_, ty)) => ty.name.clone(),
+                None => {
+                    let name = if is_alias {
+                        f.prefix.clone()
+                    } else {
+                        // Named after its property (`Locale`) when that is free in the tool's
+                        // module, else after the whole path (`CreateParamsFilterKind`).
+                        let mut scope = tool_type_scope(op, locals);
+                        let short = f.hint_path.last().map(|h| naming::type_name(h));
+                        match short.filter(|name| !scope.contains(name)) {
+                            Some(name) => scope.claim(&name, ""),
+                            None => {
+                                let wanted = format!(
+                                    "{}{}",
+                                    f.prefix,
+                                    f.hint_path
+                                        .iter()
+                                        .map(|s| naming::type_name(s))
+                                        .collect::<String>()
+                                );
+                                scope.claim(&wanted, "")
+                            }
+                        }
+                    };
+                    let hint = f
+                        .hint_path
+                        .last()
+                        .cloned()
+                        .unwrap_or_else(|| f.prefix.clone());
+                    locals.push((
+                        f.values.clone(),
+                        EnumType {
+                            name: name.clone(),
+                            description: f.description.clone(),
+                            hints: vec![hint],
+                            variants: variants(&f.values),
+                            used_by: vec![op.tool.name.clone()],
+                        },
+                    ));
+                    name
+                }
+            }
+        };
+        replacements.push((f.tool, f.definition, f.pointer.clone(), type_name));
+    }
+    for (tool, definition, pointer, type_name) in replacements {
+        let op = &mut ops[tool];
+        if shared_enums.iter().any(|e| e.ty.name == type_name) {
+            op.shared_enums.insert(type_name.clone());
+        }
+        if pointer.is_empty() {
+            let def_name = op.definitions[definition].0.clone();
+            if def_name != type_name {
+                op.aliases.insert(def_name, type_name);
+            }
+        } else if let Some(node) = op.definitions[definition].1.pointer_mut(&pointer) {
+            replace_with_ref(node, &type_name);
+        }
+    }
+    for (tool, locals) in local_by_tool {
+        ops[tool].local_enums = locals.into_iter().map(|(_, ty)| ty).collect();
+    }
+
+    let mut shared_enums: Vec<EnumType> = shared_enums.into_iter().map(|e| e.ty).collect();
+    shared_enums.sort_by(|a, b| a.name.cmp(&b.name));
+    Provider {
+        folder: folder.to_string(),
+        module,
+        feature,
+        root,
+        shared_module: "shared".to_string(),
+        shared_enums,
+    }
+}
+
+struct SharedEnum {
+    variants_values: Vec<String>,
+    ty: EnumType,
+}
+
+/// Names each shared enum after the property it is found under most often (`Locale`). Enums that
+/// want the same name are told apart by the namespace their tools share, then by a number, in an
+/// order fixed by their values; none of them keeps the bare name, so none is picked arbitrarily.
+fn name_shared_enums(
+    found: &[Found],
+    shared_values: &BTreeSet<Vec<String>>,
+    ops: &[&mut Operation],
+) -> Vec<SharedEnum> {
+    let mut candidates = Vec::new();
+    for values in shared_values {
+        let mut hint_counts: BTreeMap<String, usize> = BTreeMap::new();
+        let mut used_by = BTreeSet::new();
+        for f in found.iter().filter(|f| &f.values == values) {
+            let hint = f
+                .hint_path
+                .last()
+                .cloned()
+                .unwrap_or_else(|| f.prefix.clone());
+            *hint_counts.entry(hint).or_default() += 1;
+            used_by.insert(ops[f.tool].tool.name.clone());
+        }
+        let mut hints: Vec<(String, usize)> = hint_counts.into_iter().collect();
+        hints.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let base = naming::type_name(&hints[0].0);
+        candidates.push((base, values.clone(), hints, used_by));
+    }
+    let mut by_base: BTreeMap<String, usize> = BTreeMap::new();
+    for (base, ..) in &candidates {
+        *by_base.entry(base.clone()).or_default() += 1;
+    }
+    let mut scope = Scope::default();
+    // Unique bases first, so that a clash elsewhere can never take a bare name from them.
+    candidates.sort_by_key(|(base, values, ..)| (by_base[base] > 1, base.clone(), values.clone()));
+    candidates
+        .into_iter()
+        .map(|(base, values, hints, used_by)| {
+            let wanted = if by_base[&base] > 1 {
+                let prefix = common_namespace(&used_by);
+                format!(
+                    "{}{base}",
+                    naming::accessor_type(&prefix).trim_start_matches("Root")
+                )
+            } else {
+                base
+            };
+            let name = scope.claim(&wanted, "");
+            SharedEnum {
+                variants_values: values.clone(),
+                ty: EnumType {
+                    name,
+                    description: None,
+                    hints: hints.into_iter().map(|(h, _)| h).collect(),
+                    variants: variants(&values),
+                    used_by: used_by.into_iter().collect(),
+                },
+            }
+        })
+        .collect()
+}
+
+/// The namespace segments that all of `tools` share.
+fn common_namespace(tools: &BTreeSet<String>) -> Vec<String> {
+    let mut paths = tools.iter().map(|name| {
+        let mut segments: Vec<String> = name.split('.').map(str::to_string).collect();
+        segments.pop();
+        segments
+    });
+    let Some(mut common) = paths.next() else {
+        return Vec::new();
+    };
+    for path in paths {
+        let n = common.iter().zip(&path).take_while(|(a, b)| a == b).count();
+        common.truncate(n);
+    }
+    common
+}
+
+/// Variants in schema order; a name already taken gets the next free number, so a value added
+/// later never renames an earlier one.
+fn variants(values: &[String]) -> Vec<Variant> {
+    let mut scope = Scope::with_reserved(RESERVED_VARIANTS.iter().copied());
+    values
+        .iter()
+        .map(|value| Variant {
+            name: scope.claim(&naming::variant_name(value), ""),
+            value: value.clone(),
+        })
+        .collect()
+}
+
+/// The type names already taken in a tool's module.
+fn tool_type_scope(op: &Operation, locals: &[(Vec<String>, EnumType)]) -> Scope {
+    Scope::with_reserved(
+        op.definitions
+            .iter()
+            .map(|(name, _)| name.clone())
+            .chain(locals.iter().map(|(_, ty)| ty.name.clone())),
+    )
+}
+
+fn replace_with_ref(node: &mut Value, type_name: &str) {
+    let mut replacement = Map::new();
+    replacement.insert(
+        "$ref".to_string(),
+        Value::String(format!("#/definitions/{type_name}")),
+    );
+    if let Some(description) = node.get("description").cloned() {
+        replacement.insert("description".to_string(), description);
+    }
+    *node = Value::Object(replacement);
+}
+
+/// Is this schema a plain string enum that the generator emits itself?
+fn string_enum(object: &Map<String, Value>) -> Option<Vec<String>> {
+    let values = object.get("enum")?.as_array()?;
+    if values.is_empty() {
+        return None;
+    }
+    let type_ok = match object.get("type") {
+        None => true,
+        Some(Value::String(t)) => t == "string",
+        Some(Value::Array(types)) => types.len() == 1 && types[0] == "string",
+        Some(_) => false,
+    };
+    const STRUCTURAL: &[&str] = &[
+        "properties",
+        "items",
+        "anyOf",
+        "oneOf",
+        "allOf",
+        "not",
+        "$ref",
+        "const",
+        "if",
+    ];
+    if !type_ok || STRUCTURAL.iter().any(|k| object.contains_key(*k)) {
+        return None;
+    }
+    let mut out: Vec<String> = Vec::new();
+    for value in values {
+        let text = value.as_str()?;
+        if !out.iter().any(|v| v == text) {
+            out.push(text.to_string());
+        }
+    }
+    Some(out)
+}
+
+type OnEnum<'a> = dyn FnMut(String, Vec<String>, Vec<String>, Option<String>) + 'a;
+
+/// Walks a schema and reports every string enum with its pointer and property path.
+fn find_enums(schema: &Value, pointer: &str, hint_path: &[String], on_enum: &mut OnEnum<'_>) {
+    let Value::Object(object) = schema else {
+        return;
+    };
+    if let Some(values) = string_enum(object) {
+        let description = object
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        on_enum(pointer.to_string(), hint_path.to_vec(), values, description);
+        return;
+    }
+    for key in ["properties", "patternProperties", "$defs", "definitions"] {
+        if let Some(Value::Object(children)) = object.get(key) {
+            for (name, child) in children {
+                let mut path = hint_path.to_vec();
+                if key != "patternProperties" {
+                    path.push(name.clone());
+                }
+                let child_pointer = format!("{pointer}/{key}/{}", pointer_token(name));
+                find_enums(child, &child_pointer, &path, on_enum);
+            }
+        }
+    }
+    for key in ["items", "additionalProperties", "not", "contains"] {
+        if let Some(child) = object.get(key) {
+            if child.is_array() {
+                for (i, item) in child.as_array().into_iter().flatten().enumerate() {
+                    find_enums(item, &format!("{pointer}/{key}/{i}"), hint_path, on_enum);
+                }
+            } else {
+                find_enums(child, &format!("{pointer}/{key}"), hint_path, on_enum);
+            }
+        }
+    }
+    for key in ["anyOf", "oneOf", "allOf", "prefixItems"] {
+        if let Some(Value::Array(children)) = object.get(key) {
+            for (i, child) in children.iter().enumerate() {
+                find_enums(child, &format!("{pointer}/{key}/{i}"), hint_path, on_enum);
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct NamespaceBuilder {
+    children: BTreeMap<String, NamespaceBuilder>,
+    tools: BTreeMap<String, Tool>,
+}
+
+impl NamespaceBuilder {
+    fn finish(
+        self,
+        path: &[String],
+        modules: &[String],
+        method: String,
+        accessor: String,
+        accessor_scope: &mut Scope,
+    ) -> Namespace {
+        let is_root = path.is_empty();
+        let mut module_scope = if is_root {
+            Scope::with_reserved(PROVIDER_RESERVED_MODULES.iter().copied())
+        } else {
+            Scope::default()
+        };
+        let mut method_scope = if is_root {
+            Scope::with_reserved(CLIENT_RESERVED_METHODS.iter().copied())
+        } else {
+            Scope::default()
+        };
+        let mut children = Vec::new();
+        for (segment, child) in self.children {
+            let child_path: Vec<String> = path.iter().cloned().chain([segment.clone()]).collect();
+            let child_module = module_scope.claim(&naming::snake_name(&segment), "_");
+            let child_modules: Vec<String> =
+                modules.iter().cloned().chain([child_module]).collect();
+            let child_method = method_scope.claim(&naming::snake_name(&segment), "_");
+            let child_accessor = accessor_scope.claim(&naming::accessor_type(&child_path), "");
+            children.push(child.finish(
+                &child_path,
+                &child_modules,
+                child_method,
+                child_accessor,
+                accessor_scope,
+            ));
+        }
+        let mut type_scope = Scope::default();
+        let operations = self
+            .tools
+            .into_values()
+            .map(|tool| {
+                let leaf = tool.name.rsplit('.').next().unwrap_or_default().to_string();
+                let method = method_scope.claim(&naming::snake_name(&leaf), "_");
+                let module = module_scope.claim(&naming::snake_name(&leaf), "_");
+                let params_type = type_scope.claim(&naming::params_type(&method), "");
+                let output_type = tool.output_schema.as_ref().map(|_| {
+                    type_scope.claim(&format!("{}Output", naming::type_name(&method)), "")
+                });
+                let definitions = definitions(&tool, &params_type, output_type.as_deref());
+                Operation {
+                    tool,
+                    method,
+                    module,
+                    params_type,
+                    output_type,
+                    definitions,
+                    local_enums: Vec::new(),
+                    shared_enums: BTreeSet::new(),
+                    aliases: BTreeMap::new(),
+                }
+            })
+            .collect();
+        Namespace {
+            path: path.to_vec(),
+            modules: modules.to_vec(),
+            accessor,
+            method,
+            children,
+            operations,
+        }
+    }
+}
+
+/// The named schemas of one tool: its input, its output, and their `$defs`/`definitions`, hoisted
+/// under names unique in the tool's module, with every local `$ref` rewritten to match.
+fn definitions(tool: &Tool, params_type: &str, output_type: Option<&str>) -> Vec<(String, Value)> {
+    let mut scope = Scope::with_reserved(
+        [params_type.to_string()]
+            .into_iter()
+            .chain(output_type.map(str::to_string)),
+    );
+    let mut out = vec![(params_type.to_string(), tool.input_schema.clone())];
+    if let (Some(name), Some(schema)) = (output_type, &tool.output_schema) {
+        out.push((name.to_string(), schema.clone()));
+    }
+    let roots = out.len();
+    for index in 0..roots {
+        let root_name = out[index].0.clone();
+        let mut renames: BTreeMap<String, String> = BTreeMap::new();
+        renames.insert("#".to_string(), format!("#/definitions/{root_name}"));
+        let mut hoisted = Vec::new();
+        if let Value::Object(object) = &mut out[index].1 {
+            for key in ["$defs", "definitions"] {
+                if let Some(Value::Object(defs)) = object.remove(key) {
+                    for (def_name, def_schema) in defs {
+                        let name = scope.claim(&naming::type_name(&def_name), "");
+                        renames.insert(
+                            format!("#/{key}/{}", pointer_token(&def_name)),
+                            format!("#/definitions/{name}"),
+                        );
+                        hoisted.push((name, def_schema));
+                    }
+                }
+            }
+        }
+        rewrite_refs(&mut out[index].1, &renames);
+        for (_, schema) in &mut hoisted {
+            rewrite_refs(schema, &renames);
+        }
+        out.extend(hoisted);
+    }
+    out
+}
+
+fn rewrite_refs(schema: &mut Value, renames: &BTreeMap<String, String>) {
+    match schema {
+        Value::Object(object) => {
+            if let Some(Value::String(target)) = object.get_mut("$ref") {
+                if let Some(new) = renames.get(target.as_str()) {
+                    *target = new.clone();
+                }
+            }
+            for (key, child) in object.iter_mut() {
+                // Values of these keywords are data, not schemas.
+                if !matches!(key.as_str(), "enum" | "const" | "default" | "examples") {
+                    rewrite_refs(child, renames);
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| rewrite_refs(item, renames)),
+        _ => {}
+    }
+}
+
+fn collect_operations_mut<'a>(namespace: &'a mut Namespace, out: &mut Vec<&'a mut Operation>) {
+    out.extend(namespace.operations.iter_mut());
+    for child in &mut namespace.children {
+        collect_operations_mut(child, out);
+    }
+}
+
+impl Namespace {
+    /// Every operation in this namespace and below, depth first.
+    pub fn all_operations(&self) -> Vec<&Operation> {
+        let mut out: Vec<&Operation> = self.operations.iter().collect();
+        for child in &self.children {
+            out.extend(child.all_operations());
+        }
+        out
+    }
+
+    /// Every namespace from this one down, depth first.
+    pub fn all_namespaces(&self) -> Vec<&Namespace> {
+        let mut out = vec![self];
+        for child in &self.children {
+            out.extend(child.all_namespaces());
+        }
+        out
+    }
+}

@@ -1,0 +1,344 @@
+//! Naming policy: every identifier the generator emits is decided here, from untrusted text.
+//!
+//! The functions are pure and total: any input string, including the empty string, symbols and
+//! non-Latin text, yields a valid, warning-free Rust identifier. Collisions are settled by
+//! [`Scope`], which hands out names in a fixed order so that adding a name never renames the
+//! names handed out before it.
+
+use std::collections::BTreeSet;
+
+/// Words that cannot be used as plain identifiers (strict and reserved keywords of every edition).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Is `word` a Rust keyword (in any edition) or otherwise unusable as a plain identifier?
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word) || word == "Self" || word == "_"
+}
+
+/// Splits text into lowercase words at separators, case changes and symbol runs.
+///
+/// `"accountId"` gives `["account", "id"]`, `"HTTPServer"` gives `["http", "server"]`, `"es-419"`
+/// gives `["es", "419"]`. Characters outside ASCII become `u` plus their hex code point, so that
+/// the result is always ASCII and never trips the confusable-identifier lints.
+pub fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    let flush = |current: &mut String, out: &mut Vec<String>| {
+        if !current.is_empty() {
+            out.push(std::mem::take(current).to_ascii_lowercase());
+        }
+    };
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_alphanumeric() {
+            let prev = i.checked_sub(1).map(|p| chars[p]);
+            let next = chars.get(i + 1).copied();
+            let boundary = match prev {
+                Some(p) if p.is_ascii_lowercase() && c.is_ascii_uppercase() => true,
+                // "HTTPServer": the "S" starts a new word because a lowercase letter follows it.
+                Some(p) if p.is_ascii_uppercase() && c.is_ascii_uppercase() => {
+                    next.is_some_and(|n| n.is_ascii_lowercase())
+                }
+                _ => false,
+            };
+            if boundary {
+                flush(&mut current, &mut out);
+            }
+            current.push(c);
+        } else if c.is_ascii() {
+            flush(&mut current, &mut out);
+        } else {
+            flush(&mut current, &mut out);
+            out.push(format!("u{:x}", c as u32));
+        }
+    }
+    flush(&mut current, &mut out);
+    out
+}
+
+/// Names for the symbols that carry meaning in enum values such as `+1`, `<=` or `*`.
+fn symbol_word(c: char) -> Option<&'static str> {
+    Some(match c {
+        '+' => "plus",
+        '-' => "minus",
+        '<' => "lt",
+        '>' => "gt",
+        '=' => "eq",
+        '!' => "not",
+        '*' => "star",
+        '/' => "slash",
+        '%' => "percent",
+        '&' => "and",
+        '|' => "or",
+        '^' => "caret",
+        '~' => "tilde",
+        '#' => "hash",
+        '@' => "at",
+        '$' => "dollar",
+        '.' => "dot",
+        '?' => "question",
+        _ => return None,
+    })
+}
+
+/// Words for an enum value. Symbols are spelled out where they carry meaning: at the start of the
+/// value (`+1`, `-1`) or where the value has no letters or digits at all (`<=`, `*`).
+fn value_words(value: &str) -> Vec<String> {
+    let has_alnum = value.chars().any(|c| c.is_alphanumeric());
+    let mut spelled = String::new();
+    let mut leading = true;
+    for c in value.chars() {
+        match symbol_word(c) {
+            Some(word) if leading || !has_alnum => {
+                spelled.push(' ');
+                spelled.push_str(word);
+                spelled.push(' ');
+            }
+            _ => {
+                leading = false;
+                spelled.push(c);
+            }
+        }
+    }
+    // "<=" reads better as "le" than "lt eq".
+    let mut out = words(&spelled);
+    for (pair, joined) in [
+        (["lt", "eq"], "le"),
+        (["gt", "eq"], "ge"),
+        (["not", "eq"], "ne"),
+    ] {
+        let mut i = 0;
+        while i + 1 < out.len() {
+            if out[i] == pair[0] && out[i + 1] == pair[1] {
+                out.splice(i..i + 2, [joined.to_string()]);
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
+fn join_pascal(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| {
+            let mut chars = w.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+/// Makes a PascalCase type or variant name valid: never empty, never a keyword, never starting
+/// with a digit.
+fn finish_pascal(name: String, empty: &str) -> String {
+    if name.is_empty() {
+        empty.to_string()
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{name}")
+    } else if name == "Self" {
+        "SelfValue".to_string()
+    } else {
+        name
+    }
+}
+
+/// Makes a snake_case name valid: never empty, never a keyword, never starting with a digit.
+fn finish_snake(name: String, empty: &str) -> String {
+    if name.is_empty() {
+        empty.to_string()
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("n{name}")
+    } else if is_keyword(&name) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// A PascalCase type name for a property, definition or tool name (`locale` → `Locale`).
+pub fn type_name(text: &str) -> String {
+    finish_pascal(join_pascal(&words(text)), "Type")
+}
+
+/// A PascalCase variant name for a string enum value (`en-US` → `EnUs`, `+1` → `Plus1`).
+pub fn variant_name(value: &str) -> String {
+    finish_pascal(join_pascal(&value_words(value)), "Empty")
+}
+
+/// A snake_case name for a method, module or field (`organization-memberships` →
+/// `organization_memberships`, `type` → `type_`).
+pub fn snake_name(text: &str) -> String {
+    finish_snake(words(text).join("_"), "unnamed")
+}
+
+/// A cargo feature name for a provider folder: lowercase ASCII letters, digits, `-` and `_`.
+pub fn feature_name(text: &str) -> String {
+    let name = words(text).join("-");
+    if name.is_empty() {
+        "provider".to_string()
+    } else {
+        name
+    }
+}
+
+/// The PascalCase name of a generated input type for a tool method (`create` → `CreateParams`).
+pub fn params_type(method: &str) -> String {
+    format!("{}Params", type_name(method))
+}
+
+/// The PascalCase name of the accessor struct for a namespace path
+/// (`["user_management", "invitations"]` → `UserManagementInvitations`).
+pub fn accessor_type(path: &[String]) -> String {
+    let words: Vec<String> = path.iter().flat_map(|segment| words(segment)).collect();
+    finish_pascal(join_pascal(&words), "Root")
+}
+
+/// Hands out unique names within one Rust namespace (a module's types, an enum's variants, an
+/// impl block's methods).
+///
+/// A name that is already taken gets the smallest free numeric suffix (`EnUs2`, `EnUs3`, ...).
+/// Names are claimed in the caller's order, so a caller that claims in schema order keeps every
+/// earlier name stable when a later one is added.
+#[derive(Debug, Default, Clone)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    /// A scope in which `reserved` names are already taken.
+    pub fn with_reserved<I, S>(reserved: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Self {
+            taken: reserved.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    /// Is `name` taken in this scope?
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+
+    /// Claims `wanted`, or the first free `wanted` + `sep` + N for N = 2, 3, ...
+    pub fn claim(&mut self, wanted: &str, sep: &str) -> String {
+        if self.taken.insert(wanted.to_string()) {
+            return wanted.to_string();
+        }
+        (2u64..)
+            .map(|n| format!("{wanted}{sep}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .unwrap_or_else(|| wanted.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variant_names() {
+        let table = [
+            ("en-US", "EnUs"),
+            ("es-419", "Es419"),
+            ("zh-TW", "ZhTw"),
+            ("fil", "Fil"),
+            ("+1", "Plus1"),
+            ("-1", "Minus1"),
+            ("<=", "Le"),
+            (">=", "Ge"),
+            ("!=", "Ne"),
+            ("<", "Lt"),
+            ("*", "Star"),
+            ("", "Empty"),
+            ("300", "V300"),
+            ("Self", "SelfValue"),
+            ("self", "SelfValue"),
+            ("in_progress", "InProgress"),
+            ("IN PROGRESS", "InProgress"),
+            ("HTTPServer", "HttpServer"),
+            ("a+b", "AB"),
+            ("中文", "U4e2dU6587"),
+            ("café", "CafU00e9"),
+        ];
+        for (value, expected) in table {
+            assert_eq!(variant_name(value), expected, "value {value:?}");
+        }
+    }
+
+    #[test]
+    fn snake_names() {
+        let table = [
+            ("type", "type_"),
+            ("ref", "ref_"),
+            ("match", "match_"),
+            ("self", "self_"),
+            ("accountId", "account_id"),
+            ("account_id", "account_id"),
+            ("Upload-Length", "upload_length"),
+            ("severity~neq", "severity_neq"),
+            ("_worker.js", "worker_js"),
+            ("300", "n300"),
+            ("", "unnamed"),
+            ("organization-memberships", "organization_memberships"),
+            ("getURLForID", "get_url_for_id"),
+        ];
+        for (text, expected) in table {
+            assert_eq!(snake_name(text), expected, "text {text:?}");
+        }
+    }
+
+    #[test]
+    fn type_names() {
+        let table = [
+            ("locale", "Locale"),
+            ("role_slug", "RoleSlug"),
+            ("Self", "SelfValue"),
+            ("", "Type"),
+            ("2fa", "V2fa"),
+        ];
+        for (text, expected) in table {
+            assert_eq!(type_name(text), expected, "text {text:?}");
+        }
+        assert_eq!(params_type("create"), "CreateParams");
+        let path = ["user_management".to_string(), "invitations".to_string()];
+        assert_eq!(accessor_type(&path), "UserManagementInvitations");
+        assert_eq!(feature_name("workos-derived"), "workos-derived");
+        assert_eq!(feature_name("Cloud Flare"), "cloud-flare");
+    }
+
+    #[test]
+    fn scope_keeps_earlier_names_stable() {
+        let mut scope = Scope::with_reserved(["Unknown"]);
+        assert_eq!(scope.claim("EnUs", ""), "EnUs");
+        assert_eq!(scope.claim("EnUs", ""), "EnUs2");
+        assert_eq!(scope.claim("Unknown", ""), "Unknown2");
+        assert_eq!(scope.claim("EnUs", ""), "EnUs3");
+        assert!(scope.contains("EnUs2"));
+    }
+
+    #[test]
+    fn every_output_is_an_identifier() {
+        let nasty = [
+            "", " ", "-", "__", "0", "fn", "Self", "_", "é", "a b c", "\u{0}", "`",
+        ];
+        for text in nasty {
+            for name in [variant_name(text), type_name(text), snake_name(text)] {
+                assert!(
+                    syn::parse_str::<syn::Ident>(&name).is_ok(),
+                    "{text:?} gave {name:?}"
+                );
+            }
+        }
+    }
+}
