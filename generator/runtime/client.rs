@@ -100,7 +100,7 @@ impl Client {
             return Err(Error::Tool {
                 tool: name.to_string(),
                 message,
-                output,
+                output: Box::new(output),
             });
         }
         Ok(output)

@@ -16,8 +16,8 @@ pub enum Error {
         tool: String,
         /// The error message: the text the tool sent.
         message: String,
-        /// Everything the tool sent.
-        output: ToolOutput,
+        /// Everything the tool sent (boxed, to keep `Result<_, Error>` small).
+        output: Box<ToolOutput>,
     },
     /// The server answered with a JSON-RPC error.
     Protocol {

@@ -102,6 +102,16 @@ impl Diagnostics {
         self.items.len()
     }
 
+    /// Places every file under `root`, so that messages show paths a terminal can open.
+    pub fn under(mut self, root: &Path) -> Self {
+        for item in &mut self.items {
+            if item.file.is_relative() && !item.file.starts_with(root) {
+                item.file = root.join(&item.file);
+            }
+        }
+        self
+    }
+
     /// `Ok(value)` when nothing was found, otherwise every problem, sorted and deduplicated.
     pub fn into_result<T>(mut self, value: T) -> Result<T, Diagnostics> {
         if self.items.is_empty() {

@@ -1,18 +1,16 @@
 //! toolgen turns MCP tool definitions (JSON Schema) into a typed, documented Rust SDK crate.
 //!
 //! The pipeline has one stage per module: [`load`] (files → tools) → [`model`] (tools → plain,
-//! ordered IR) → [`emit`] (IR → tokens) → [`render`] (tokens → text) → [`write`] (text → files).
+//! ordered IR) → [`emit`] (IR → tokens) → [`render`] (tokens → text) → [`write`](mod@write) (text → files).
 //! Only the two ends touch the file system. [`Generator`] runs it, from the CLI or a `build.rs`:
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").unwrap());
-//!     toolgen::Generator::new("schemas")
-//!         .emit_rerun_if_changed(true)
-//!         .write_to(out.join("sdk"))
-//!         .unwrap_or_else(|err| panic!("{err}"));
-//! }
+//! // In build.rs: regenerate into OUT_DIR whenever a schema changes.
+//! let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
+//! toolgen::Generator::new("schemas")
+//!     .emit_rerun_if_changed(true)
+//!     .write_to(out.join("sdk"))
+//!     .unwrap_or_else(|err| panic!("{err}"));
 //! ```
 
 pub mod diagnostics;
@@ -71,9 +69,9 @@ impl Generator {
             // Cargo watches every file below a folder named here, so added files count too.
             println!("cargo:rerun-if-changed={}", self.schemas.display());
         }
-        let tools = load::load(&self.schemas)?;
+        let tools = load::load(&self.schemas).map_err(|d| d.under(&self.schemas))?;
         let model = model::build(&tools);
-        let files = emit::emit(&model, &self.options)?;
+        let files = emit::emit(&model, &self.options).map_err(|d| d.under(&self.schemas))?;
         render::render(files)
     }
 

@@ -584,7 +584,18 @@ fn definitions(tool: &Tool, params_type: &str, output_type: Option<&str>) -> Vec
             .into_iter()
             .chain(output_type.map(str::to_string)),
     );
-    let mut out = vec![(params_type.to_string(), tool.input_schema.clone())];
+    // MCP arguments are always an object; an input schema that leaves the type open (often `{}`)
+    // means "an object with any properties".
+    let mut input = tool.input_schema.clone();
+    if let Value::Object(object) = &mut input {
+        const SHAPING: &[&str] = &[
+            "type", "anyOf", "oneOf", "allOf", "$ref", "enum", "const", "not", "if",
+        ];
+        if !SHAPING.iter().any(|k| object.contains_key(*k)) {
+            object.insert("type".to_string(), Value::String("object".to_string()));
+        }
+    }
+    let mut out = vec![(params_type.to_string(), input)];
     if let (Some(name), Some(schema)) = (output_type, &tool.output_schema) {
         out.push((name.to_string(), schema.clone()));
     }
@@ -620,10 +631,10 @@ fn definitions(tool: &Tool, params_type: &str, output_type: Option<&str>) -> Vec
 fn rewrite_refs(schema: &mut Value, renames: &BTreeMap<String, String>) {
     match schema {
         Value::Object(object) => {
-            if let Some(Value::String(target)) = object.get_mut("$ref") {
-                if let Some(new) = renames.get(target.as_str()) {
-                    *target = new.clone();
-                }
+            if let Some(Value::String(target)) = object.get_mut("$ref")
+                && let Some(new) = renames.get(target.as_str())
+            {
+                *target = new.clone();
             }
             for (key, child) in object.iter_mut() {
                 // Values of these keywords are data, not schemas.

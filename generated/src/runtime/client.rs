@@ -102,7 +102,7 @@ impl Client {
             return Err(Error::Tool {
                 tool: name.to_string(),
                 message,
-                output,
+                output: Box::new(output),
             });
         }
         Ok(output)

@@ -110,13 +110,13 @@ pub(crate) fn tool_types(
     let items = clean(file.items, uses_error);
     let local_names: Vec<&str> = op.local_enums.iter().map(|e| e.name.as_str()).collect();
     for item in &items {
-        if let Some(name) = item_name(item) {
-            if local_names.contains(&name.as_str()) {
-                return Err(origin.diagnostic(
-                    "/inputSchema",
-                    format!("the generated type name `{name}` is used twice in this tool"),
-                ));
-            }
+        if let Some(name) = item_name(item)
+            && local_names.contains(&name.as_str())
+        {
+            return Err(origin.diagnostic(
+                "/inputSchema",
+                format!("the generated type name `{name}` is used twice in this tool"),
+            ));
         }
     }
     Ok(items)
@@ -201,13 +201,33 @@ fn set_root_doc(schema: &mut Value, doc: &str) {
     }
 }
 
-/// Rewrites every `description` in a schema into warning-free rustdoc Markdown.
+/// Rewrites every `description` in a schema into warning-free rustdoc Markdown, and gives each
+/// property without one a short description of its own, so that every field is documented.
 fn sanitize_descriptions(schema: &mut Value, options: &DocOptions) {
     match schema {
         Value::Object(object) => {
             for (key, value) in object.iter_mut() {
                 match (key.as_str(), value) {
                     ("description", Value::String(text)) => *text = docs::sanitize(text, options),
+                    ("properties", Value::Object(properties)) => {
+                        for (name, property) in properties.iter_mut() {
+                            if *property == Value::Bool(true) {
+                                *property = Value::Object(serde_json::Map::new());
+                            }
+                            if let Value::Object(property) = property {
+                                let has_doc = property
+                                    .get("description")
+                                    .and_then(Value::as_str)
+                                    .is_some_and(|d| !d.trim().is_empty());
+                                if !has_doc {
+                                    // Sanitized below with the rest; a code span passes unchanged.
+                                    let text = format!("The {} property.", docs::code(name));
+                                    property.insert("description".to_string(), Value::String(text));
+                                }
+                            }
+                            sanitize_descriptions(property, options);
+                        }
+                    }
                     ("enum" | "const" | "default" | "examples", _) => {}
                     (_, child) => sanitize_descriptions(child, options),
                 }
