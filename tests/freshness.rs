@@ -134,3 +134,42 @@ fn exactly_one_locale_with_all_ninety_values() {
         90
     );
 }
+
+/// Copies a schemas folder to a fresh scratch folder.
+fn copy_tree(from: &Path, to: &Path) {
+    for (rel, bytes) in tree(from) {
+        let dest = to.join(rel);
+        fs::create_dir_all(dest.parent().expect("a parent")).expect("create folders");
+        fs::write(dest, bytes).expect("copy");
+    }
+}
+
+#[test]
+fn editing_one_schema_changes_only_the_files_derived_from_it() {
+    let scratch = std::env::temp_dir().join(format!("toolgen-edit-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&scratch);
+    copy_tree(&root().join("tests/fixtures/schemas"), &scratch);
+    let before = toolgen::Generator::new(&scratch)
+        .render()
+        .expect("generate");
+
+    let file = scratch.join("shared_enums/orders.list.json");
+    let text = fs::read_to_string(&file).expect("read");
+    let edited = text.replace(
+        "At most this many orders.",
+        "At most this many orders, newest first.",
+    );
+    assert_ne!(text, edited);
+    fs::write(&file, edited).expect("edit");
+    let after = toolgen::Generator::new(&scratch)
+        .render()
+        .expect("generate");
+    let _ = fs::remove_dir_all(&scratch);
+
+    let changed: Vec<&String> = after
+        .keys()
+        .filter(|path| before.get(*path) != after.get(*path))
+        .collect();
+    assert_eq!(changed, ["src/shared_enums/orders/list.rs"]);
+    assert_eq!(before.len(), after.len());
+}

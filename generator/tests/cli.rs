@@ -22,12 +22,30 @@ fn write(path: &Path, text: &str) {
 fn bad_input_fails_once_with_every_problem_and_writes_nothing() {
     let dir = scratch("bad");
     let schemas = dir.join("schemas");
-    write(&schemas.join("acme/broken.json"), "{\"name\": \"broken\",\n  \"inputSchema\": {,}\n}");
-    write(&schemas.join("acme/no_input.json"), r#"{"name": "no_input", "description": "x"}"#);
-    write(&schemas.join("acme/escape.json"), r#"{"name": "../../escape", "inputSchema": {"type": "object"}}"#);
-    write(&schemas.join("acme/dup_a.json"), r#"{"name": "same", "inputSchema": {}}"#);
-    write(&schemas.join("acme/dup_b.json"), r#"{"tools": [{"name": "same", "inputSchema": {}}]}"#);
-    write(&schemas.join("acme/shape.json"), r#"{"name": "shape", "inputSchema": {"type": "object"}, "description": 3}"#);
+    write(
+        &schemas.join("acme/broken.json"),
+        "{\"name\": \"broken\",\n  \"inputSchema\": {,}\n}",
+    );
+    write(
+        &schemas.join("acme/no_input.json"),
+        r#"{"name": "no_input", "description": "x"}"#,
+    );
+    write(
+        &schemas.join("acme/escape.json"),
+        r#"{"name": "../../escape", "inputSchema": {"type": "object"}}"#,
+    );
+    write(
+        &schemas.join("acme/dup_a.json"),
+        r#"{"name": "same", "inputSchema": {}}"#,
+    );
+    write(
+        &schemas.join("acme/dup_b.json"),
+        r#"{"tools": [{"name": "same", "inputSchema": {}}]}"#,
+    );
+    write(
+        &schemas.join("acme/shape.json"),
+        r#"{"name": "shape", "inputSchema": {"type": "object"}, "description": 3}"#,
+    );
     let out = dir.join("out");
 
     let output = Command::new(env!("CARGO_BIN_EXE_toolgen"))
@@ -40,24 +58,47 @@ fn bad_input_fails_once_with_every_problem_and_writes_nothing() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success(), "{stderr}");
     assert!(!out.exists(), "nothing may be written on error");
-    let after: Vec<_> = fs::read_dir(&dir).expect("list").flatten().map(|e| e.file_name()).collect();
+    let after: Vec<_> = fs::read_dir(&dir)
+        .expect("list")
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
     assert_eq!(after, ["schemas"], "nothing else may be written either");
 
     // Malformed JSON: file, line and column.
     assert!(stderr.contains("malformed JSON"), "{stderr}");
     assert!(stderr.contains("acme/broken.json:2:"), "{stderr}");
     // Wrong shape: file and JSON pointer.
-    assert!(stderr.contains("has no `inputSchema`") && stderr.contains("acme/no_input.json at #"), "{stderr}");
-    assert!(stderr.contains("acme/shape.json at #/description"), "{stderr}");
-    // A hostile name is refused, not used as a path.
-    assert!(stderr.contains("invalid tool name `../../escape`") && stderr.contains("acme/escape.json at #/name"), "{stderr}");
-    // A duplicate names both files.
     assert!(
-        stderr.contains("duplicate tool name `same`") && stderr.contains("dup_a.json") && stderr.contains("dup_b.json at #/tools/0/name"),
+        stderr.contains("has no `inputSchema`") && stderr.contains("acme/no_input.json at #"),
         "{stderr}"
     );
-    assert_eq!(stderr.matches("error: ").count(), 6, "five problems and one summary:\n{stderr}");
-    assert!(stderr.contains("5 problems found; nothing was written"), "{stderr}");
+    assert!(
+        stderr.contains("acme/shape.json at #/description"),
+        "{stderr}"
+    );
+    // A hostile name is refused, not used as a path.
+    assert!(
+        stderr.contains("invalid tool name `../../escape`")
+            && stderr.contains("acme/escape.json at #/name"),
+        "{stderr}"
+    );
+    // A duplicate names both files.
+    assert!(
+        stderr.contains("duplicate tool name `same`")
+            && stderr.contains("dup_a.json")
+            && stderr.contains("dup_b.json at #/tools/0/name"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("error: ").count(),
+        6,
+        "five problems and one summary:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("5 problems found; nothing was written"),
+        "{stderr}"
+    );
     let _ = fs::remove_dir_all(&dir);
 }
 
@@ -65,9 +106,16 @@ fn bad_input_fails_once_with_every_problem_and_writes_nothing() {
 fn generate_writes_a_crate_removes_stale_files_and_keeps_foreign_ones() {
     let dir = scratch("good");
     let schemas = dir.join("schemas");
-    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/workos/user_management.invitations.create.json");
-    write(&schemas.join("workos/user_management.invitations.create.json"), &fs::read_to_string(&seed).expect("seed"));
-    write(&schemas.join("workos/extra.json"), r#"{"name": "extra.tool", "inputSchema": {}}"#);
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../schemas/workos/user_management.invitations.create.json");
+    write(
+        &schemas.join("workos/user_management.invitations.create.json"),
+        &fs::read_to_string(&seed).expect("seed"),
+    );
+    write(
+        &schemas.join("workos/extra.json"),
+        r#"{"name": "extra.tool", "inputSchema": {}}"#,
+    );
     let out = dir.join("out");
     write(&out.join("NOTES.md"), "mine");
 
@@ -100,8 +148,17 @@ fn generate_writes_a_crate_removes_stale_files_and_keeps_foreign_ones() {
     check(false);
     run();
     check(true);
-    assert!(!out.join("src/workos/extra/tool.rs").exists(), "the stale file is removed");
-    assert!(!out.join("src/workos/extra").exists(), "and its empty folder");
-    assert_eq!(fs::read_to_string(out.join("NOTES.md")).expect("kept"), "mine");
+    assert!(
+        !out.join("src/workos/extra/tool.rs").exists(),
+        "the stale file is removed"
+    );
+    assert!(
+        !out.join("src/workos/extra").exists(),
+        "and its empty folder"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("NOTES.md")).expect("kept"),
+        "mine"
+    );
     let _ = fs::remove_dir_all(&dir);
 }
