@@ -89,6 +89,13 @@ pub fn load(root: &Path) -> Result<Vec<Tool>, Diagnostics> {
         }
     }
 
+    if files.is_empty() && diagnostics.is_empty() {
+        // Generating from an empty folder would delete every generated file; that is never meant.
+        diagnostics.push(
+            Diagnostic::new(root, "no tool definitions (*.json) found")
+                .with_help("the schemas folder holds one sub-folder of tool files per provider"),
+        );
+    }
     check_duplicates(&tools, &mut diagnostics);
     tools.sort_by(|a, b| (&a.provider, &a.name).cmp(&(&b.provider, &b.name)));
     diagnostics.into_result(tools)

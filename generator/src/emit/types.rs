@@ -129,13 +129,27 @@ fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     panic::set_hook(Box::new(|_| {}));
     let result = panic::catch_unwind(AssertUnwindSafe(f));
     panic::set_hook(hook);
-    result.map_err(|payload| {
-        payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_string())
-    })
+    result
+        .map_err(|payload| {
+            payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string())
+        })
+        .map_err(|message| {
+            // typify's messages can hold a whole schema dump; its first line says what failed.
+            let first = message
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches('(');
+            if message.contains('\n') {
+                format!("{first} …")
+            } else {
+                first.to_string()
+            }
+        })
 }
 
 /// Drops what every tool module would otherwise repeat: typify's own `error` module (the
