@@ -19,6 +19,18 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
+    /// Whether the run can go on despite it.
+    pub severity: Severity,
+}
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The input cannot be generated; nothing is written.
+    #[default]
+    Error,
+    /// The input was generated, but something in it was typed more loosely than written.
+    Warning,
 }
 
 impl Diagnostic {
@@ -30,7 +42,14 @@ impl Diagnostic {
             pointer: None,
             message: message.into(),
             help: None,
+            severity: Severity::Error,
         }
+    }
+
+    /// Marks the problem as a warning.
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
     }
 
     /// Points the problem at a value inside the file.
@@ -54,7 +73,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{label}: {}", self.message)?;
         write!(f, "  --> {}", self.file.display())?;
         if let Some((line, column)) = self.position {
             write!(f, ":{line}:{column}")?;

@@ -19,6 +19,7 @@ pub mod emit;
 pub mod load;
 pub mod model;
 pub mod naming;
+pub mod normalize;
 pub mod render;
 pub mod write;
 
@@ -65,25 +66,62 @@ impl Generator {
 
     /// Runs load → model → emit → render and returns the crate as text, touching no file.
     pub fn render(&self) -> Result<Rendered, Diagnostics> {
+        self.run().map(|output| output.files)
+    }
+
+    /// Like [`Generator::render`], with the warnings and figures of the run.
+    pub fn run(&self) -> Result<Output, Diagnostics> {
         if self.rerun_if_changed {
             // Cargo watches every file below a folder named here, so added files count too.
             println!("cargo:rerun-if-changed={}", self.schemas.display());
         }
         let tools = load::load(&self.schemas).map_err(|d| d.under(&self.schemas))?;
         let model = model::build(&tools);
-        let files = emit::emit(&model, &self.options).map_err(|d| d.under(&self.schemas))?;
-        render::render(files)
+        let emitted = emit::emit(&model, &self.options).map_err(|d| d.under(&self.schemas))?;
+        let mut warnings = Diagnostics::default();
+        for provider in &model.providers {
+            for op in provider.root.all_operations() {
+                for note in &op.notes {
+                    warnings.push(
+                        op.tool
+                            .origin
+                            .diagnostic(&note.pointer, note.message.clone())
+                            .warning(),
+                    );
+                }
+            }
+        }
+        for warning in emitted.warnings {
+            warnings.push(warning.warning());
+        }
+        let warnings = warnings.under(&self.schemas);
+        let files = render::render(emitted.files)?;
+        Ok(Output {
+            files,
+            warnings: warnings.iter().cloned().collect(),
+        })
     }
 
     /// Renders the crate, then writes it under `out`. On any problem nothing is written.
     pub fn write_to(&self, out: impl AsRef<Path>) -> Result<WriteReport, Error> {
-        let rendered = self.render().map_err(Error::Input)?;
+        let output = self.run().map_err(Error::Input)?;
         let out = out.as_ref();
-        write::write(out, &rendered).map_err(|source| Error::Write {
+        let mut report = write::write(out, &output.files).map_err(|source| Error::Write {
             path: out.to_path_buf(),
             source,
-        })
+        })?;
+        report.warnings = output.warnings;
+        Ok(report)
     }
+}
+
+/// A successful run: the crate as text, and what the schemas made the generator give up.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Path inside the crate → contents.
+    pub files: Rendered,
+    /// Schema parts that were typed more loosely than written, each with file and pointer.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Why a run failed.

@@ -20,6 +20,9 @@ pub const MAX_TOOL_NAME_LEN: usize = 128;
 pub struct Tool {
     /// The provider: the first folder under the schemas root.
     pub provider: String,
+    /// The folders between the provider folder and the file. They are namespaces, so that a
+    /// provider can hold several servers whose tool names overlap (`<provider>/<server>/*.json`).
+    pub group: Vec<String>,
     /// The exact tool name, sent as-is in `tools/call`.
     pub name: String,
     /// The human-readable title, if any.
@@ -68,7 +71,7 @@ pub fn load(root: &Path) -> Result<Vec<Tool>, Diagnostics> {
     let mut tools = Vec::new();
     for path in &files {
         let rel = relative(path, root);
-        let Some(provider) = provider_of(&rel) else {
+        let Some((provider, group)) = provider_of(&rel) else {
             diagnostics.push(
                 Diagnostic::new(&rel, "a tool file must lie inside a provider folder")
                     .with_help("move it to <schemas>/<provider>/"),
@@ -81,7 +84,13 @@ pub fn load(root: &Path) -> Result<Vec<Tool>, Diagnostics> {
             .collect::<Vec<_>>()
             .join("/");
         match fs::read(path) {
-            Ok(bytes) => parse_file(&provider, &file, &bytes, &mut tools, &mut diagnostics),
+            Ok(bytes) => {
+                let before = tools.len();
+                parse_file(&provider, &file, &bytes, &mut tools, &mut diagnostics);
+                for tool in &mut tools[before..] {
+                    tool.group = group.clone();
+                }
+            }
             Err(err) => diagnostics.push(Diagnostic::new(
                 &file,
                 format!("cannot read the file: {err}"),
@@ -97,7 +106,7 @@ pub fn load(root: &Path) -> Result<Vec<Tool>, Diagnostics> {
         );
     }
     check_duplicates(&tools, &mut diagnostics);
-    tools.sort_by(|a, b| (&a.provider, &a.name).cmp(&(&b.provider, &b.name)));
+    tools.sort_by(|a, b| (&a.provider, &a.group, &a.name).cmp(&(&b.provider, &b.group, &b.name)));
     diagnostics.into_result(tools)
 }
 
@@ -268,6 +277,7 @@ fn parse_tool(
 
     (diagnostics.len() == before).then(|| Tool {
         provider: provider.to_string(),
+        group: Vec::new(),
         name,
         title,
         description,
@@ -325,9 +335,14 @@ fn optional_string(
 }
 
 fn check_duplicates(tools: &[Tool], diagnostics: &mut Diagnostics) {
-    let mut seen: BTreeMap<(&str, &str), &Origin> = BTreeMap::new();
+    let mut seen: BTreeMap<(&str, &[String], &str), &Origin> = BTreeMap::new();
     for tool in tools {
-        if let Some(first) = seen.insert((&tool.provider, &tool.name), &tool.origin) {
+        let key = (
+            tool.provider.as_str(),
+            tool.group.as_slice(),
+            tool.name.as_str(),
+        );
+        if let Some(first) = seen.insert(key, &tool.origin) {
             let (first, second) = if first <= &tool.origin {
                 (first, &tool.origin)
             } else {
@@ -349,7 +364,7 @@ fn check_duplicates(tools: &[Tool], diagnostics: &mut Diagnostics) {
                         "each tool name must be unique within its provider; remove or rename one",
                     ),
             );
-            seen.insert((&tool.provider, &tool.name), first);
+            seen.insert(key, first);
         }
     }
 }
@@ -387,11 +402,18 @@ fn collect_files(root: &Path, dir: &Path, files: &mut Vec<PathBuf>, diagnostics:
     }
 }
 
-fn provider_of(rel: &Path) -> Option<String> {
-    let mut components = rel.components();
-    let first = components.next()?;
-    components.next()?;
-    Some(first.as_os_str().to_string_lossy().into_owned())
+/// The provider folder and the group folders of a file path relative to the schemas root.
+fn provider_of(rel: &Path) -> Option<(String, Vec<String>)> {
+    let mut parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.pop()?;
+    if parts.is_empty() {
+        return None;
+    }
+    let provider = parts.remove(0);
+    Some((provider, parts))
 }
 
 /// The JSON type of a value, for messages.

@@ -65,12 +65,16 @@ fn main() -> ExitCode {
             let generator = toolgen::Generator::new(&schemas).crate_name(crate_name);
             match generator.write_to(&out) {
                 Ok(report) => {
+                    for warning in &report.warnings {
+                        eprintln!("{warning}\n");
+                    }
                     eprintln!(
-                        "generated {}: {} written, {} unchanged, {} removed",
+                        "generated {}: {} written, {} unchanged, {} removed, {} warnings",
                         out.display(),
                         report.written.len(),
                         report.unchanged.len(),
-                        report.removed.len()
+                        report.removed.len(),
+                        report.warnings.len()
                     );
                     for path in report.written.iter().chain(&report.removed) {
                         eprintln!("  {path}");

@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use crate::diagnostics::pointer_token;
 use crate::load::Tool;
 use crate::naming::{self, Scope};
+use crate::normalize;
 
 /// The whole generated crate, as data.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +78,17 @@ pub struct Operation {
     pub shared_enums: BTreeSet<String>,
     /// Definitions that are enums, mapped to the enum type that stands for them.
     pub aliases: BTreeMap<String, String>,
+    /// What was changed or given up in the tool's schemas to make them typeable.
+    pub notes: Vec<Note>,
+}
+
+/// A change made to a schema so that it can be typed, reported as a warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// The JSON pointer (from the tool object) of the changed schema.
+    pub pointer: String,
+    /// What was changed and why.
+    pub message: String,
 }
 
 /// A string enum whose type, names and API the generator emits itself.
@@ -146,7 +158,12 @@ fn build_provider(folder: &str, module: String, feature: String, tools: &[&Tool]
     // 1. Shape the namespace tree and claim every module, method and type name.
     let mut tree = NamespaceBuilder::default();
     for tool in tools {
-        let segments: Vec<&str> = tool.name.split('.').collect();
+        let segments: Vec<&str> = tool
+            .group
+            .iter()
+            .map(String::as_str)
+            .chain(tool.name.split('.'))
+            .collect();
         let (leaf, path) = segments.split_last().unwrap_or((&"", &[]));
         let mut node = &mut tree;
         for segment in path {
@@ -551,7 +568,9 @@ impl NamespaceBuilder {
                 let output_type = tool.output_schema.as_ref().map(|_| {
                     type_scope.claim(&format!("{}Output", naming::type_name(&method)), "")
                 });
-                let definitions = definitions(&tool, &params_type, output_type.as_deref());
+                let mut notes = Vec::new();
+                let definitions =
+                    definitions(&tool, &params_type, output_type.as_deref(), &mut notes);
                 Operation {
                     tool,
                     method,
@@ -562,6 +581,7 @@ impl NamespaceBuilder {
                     local_enums: Vec::new(),
                     shared_enums: BTreeSet::new(),
                     aliases: BTreeMap::new(),
+                    notes,
                 }
             })
             .collect();
@@ -576,9 +596,16 @@ impl NamespaceBuilder {
     }
 }
 
-/// The named schemas of one tool: its input, its output, and their `$defs`/`definitions`, hoisted
-/// under names unique in the tool's module, with every local `$ref` rewritten to match.
-fn definitions(tool: &Tool, params_type: &str, output_type: Option<&str>) -> Vec<(String, Value)> {
+/// The named schemas of one tool: its input, its output, and every schema they point at with a
+/// local `$ref` (their `$defs`/`definitions`, and also targets such as `#/properties/a/items`),
+/// hoisted under names unique in the tool's module, with every `$ref` rewritten to
+/// `#/definitions/<name>`. A `$ref` that points nowhere becomes `{}` (any value), with a note.
+fn definitions(
+    tool: &Tool,
+    params_type: &str,
+    output_type: Option<&str>,
+    notes: &mut Vec<Note>,
+) -> Vec<(String, Value)> {
     let mut scope = Scope::with_reserved(
         [params_type.to_string()]
             .into_iter()
@@ -595,17 +622,50 @@ fn definitions(tool: &Tool, params_type: &str, output_type: Option<&str>) -> Vec
             object.insert("type".to_string(), Value::String("object".to_string()));
         }
     }
-    let mut out = vec![(params_type.to_string(), input)];
+    let mut out = vec![(params_type.to_string(), input, "/inputSchema")];
     if let (Some(name), Some(schema)) = (output_type, &tool.output_schema) {
-        out.push((name.to_string(), schema.clone()));
+        out.push((name.to_string(), schema.clone(), "/outputSchema"));
     }
-    let roots = out.len();
-    for index in 0..roots {
-        let root_name = out[index].0.clone();
+    let mut result = Vec::new();
+    let mut hoisted_all = Vec::new();
+    for (root_name, mut root, base) in out {
+        normalize::normalize(&mut root, base, notes);
         let mut renames: BTreeMap<String, String> = BTreeMap::new();
         renames.insert("#".to_string(), format!("#/definitions/{root_name}"));
+        renames.insert(String::new(), format!("#/definitions/{root_name}"));
         let mut hoisted = Vec::new();
-        if let Value::Object(object) = &mut out[index].1 {
+
+        // Deep local pointers first, longest first, so that an inner target is already a `$ref`
+        // when an outer one is copied.
+        let mut targets: Vec<String> = Vec::new();
+        collect_refs(&root, &mut targets);
+        targets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        targets.dedup();
+        for target in targets {
+            if renames.contains_key(&target) || is_def_ref(&target) {
+                continue;
+            }
+            let pointer = target.strip_prefix('#').unwrap_or("\u{0}");
+            match root.pointer_mut(pointer) {
+                Some(node) if pointer.starts_with('/') => {
+                    let name = scope.claim(&naming::type_name(&pointer_name(pointer)), "");
+                    let def = std::mem::replace(node, ref_to(&name));
+                    renames.insert(target, format!("#/definitions/{name}"));
+                    hoisted.push((name, def));
+                }
+                _ => {
+                    notes.push(Note {
+                        pointer: base.to_string(),
+                        message: format!(
+                            "`$ref` {} cannot be resolved in this document; it accepts any value",
+                            crate::load::quoted(&target)
+                        ),
+                    });
+                    renames.insert(target, String::new());
+                }
+            }
+        }
+        if let Value::Object(object) = &mut root {
             for key in ["$defs", "definitions"] {
                 if let Some(Value::Object(defs)) = object.remove(key) {
                     for (def_name, def_schema) in defs {
@@ -619,13 +679,80 @@ fn definitions(tool: &Tool, params_type: &str, output_type: Option<&str>) -> Vec
                 }
             }
         }
-        rewrite_refs(&mut out[index].1, &renames);
+        rewrite_refs(&mut root, &renames);
         for (_, schema) in &mut hoisted {
             rewrite_refs(schema, &renames);
         }
-        out.extend(hoisted);
+        result.push((root_name, root));
+        hoisted_all.extend(hoisted);
     }
-    out
+    result.extend(hoisted_all);
+    result
+}
+
+fn ref_to(name: &str) -> Value {
+    let mut object = Map::new();
+    object.insert(
+        "$ref".to_string(),
+        Value::String(format!("#/definitions/{name}")),
+    );
+    Value::Object(object)
+}
+
+fn is_def_ref(target: &str) -> bool {
+    ["#/$defs/", "#/definitions/"].iter().any(|prefix| {
+        target
+            .strip_prefix(prefix)
+            .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+    })
+}
+
+/// A name for the schema at a JSON pointer: its last token that is not a keyword or an index
+/// (`/properties/data/properties/children/items` → `children_item`).
+fn pointer_name(pointer: &str) -> String {
+    const KEYWORDS: &[&str] = &[
+        "properties",
+        "items",
+        "anyOf",
+        "oneOf",
+        "allOf",
+        "additionalProperties",
+        "$defs",
+        "definitions",
+        "prefixItems",
+        "patternProperties",
+        "not",
+    ];
+    let tokens: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let item = tokens.last().is_some_and(|t| t == "items");
+    let name = tokens
+        .iter()
+        .rev()
+        .find(|t| !KEYWORDS.contains(&t.as_str()) && t.parse::<usize>().is_err())
+        .cloned()
+        .unwrap_or_else(|| "schema".to_string());
+    if item { format!("{name}_item") } else { name }
+}
+
+fn collect_refs(schema: &Value, out: &mut Vec<String>) {
+    match schema {
+        Value::Object(object) => {
+            if let Some(Value::String(target)) = object.get("$ref") {
+                out.push(target.clone());
+            }
+            for (key, child) in object {
+                if !matches!(key.as_str(), "enum" | "const" | "default" | "examples") {
+                    collect_refs(child, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_refs(item, out)),
+        _ => {}
+    }
 }
 
 fn rewrite_refs(schema: &mut Value, renames: &BTreeMap<String, String>) {
@@ -634,7 +761,11 @@ fn rewrite_refs(schema: &mut Value, renames: &BTreeMap<String, String>) {
             if let Some(Value::String(target)) = object.get_mut("$ref")
                 && let Some(new) = renames.get(target.as_str())
             {
-                *target = new.clone();
+                if new.is_empty() {
+                    object.remove("$ref");
+                } else {
+                    *target = new.clone();
+                }
             }
             for (key, child) in object.iter_mut() {
                 // Values of these keywords are data, not schemas.

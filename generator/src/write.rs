@@ -19,6 +19,8 @@ pub struct WriteReport {
     pub unchanged: Vec<String>,
     /// Stale generated files that were removed.
     pub removed: Vec<String>,
+    /// Schema parts that were typed more loosely than written.
+    pub warnings: Vec<crate::diagnostics::Diagnostic>,
 }
 
 /// Writes `rendered` under `out`.

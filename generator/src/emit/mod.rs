@@ -52,6 +52,15 @@ pub struct EmittedFile {
     pub sources: Vec<String>,
 }
 
+/// What emit produces: the files, and warnings about schemas that could not be typed as written.
+#[derive(Debug, Clone)]
+pub struct Emitted {
+    /// Every file of the crate, sorted by path.
+    pub files: Vec<EmittedFile>,
+    /// Parts of schemas given a looser type than they ask for, each with file and pointer.
+    pub warnings: Vec<crate::diagnostics::Diagnostic>,
+}
+
 /// The contents of an emitted file.
 #[derive(Debug, Clone)]
 pub enum Contents {
@@ -62,10 +71,11 @@ pub enum Contents {
 }
 
 /// Every file of the generated crate, sorted by path.
-pub fn emit(model: &Model, options: &EmitOptions) -> Result<Vec<EmittedFile>, Diagnostics> {
+pub fn emit(model: &Model, options: &EmitOptions) -> Result<Emitted, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let mut files = Vec::new();
     let mut uses = Dependencies::default();
+    let mut warnings = Vec::new();
 
     for provider in &model.providers {
         let base = format!("src/{}", provider.module);
@@ -90,15 +100,16 @@ pub fn emit(model: &Model, options: &EmitOptions) -> Result<Vec<EmittedFile>, Di
             }
             for op in &namespace.operations {
                 match tool_module(provider, namespace, op, options) {
-                    Ok((tokens, used)) => {
+                    Ok((tokens, used, tool_warnings)) => {
                         uses.merge(used);
+                        warnings.extend(tool_warnings);
                         files.push(rust(
                             format!("{dir}/{}.rs", op.module),
                             tokens,
                             vec![op.tool.origin.file.clone()],
                         ));
                     }
-                    Err(diagnostic) => diagnostics.push(diagnostic),
+                    Err(diagnostic) => diagnostics.push(*diagnostic),
                 }
             }
         }
@@ -117,7 +128,7 @@ pub fn emit(model: &Model, options: &EmitOptions) -> Result<Vec<EmittedFile>, Di
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    diagnostics.into_result(files)
+    diagnostics.into_result(Emitted { files, warnings })
 }
 
 fn rust(path: String, tokens: TokenStream, sources: Vec<String>) -> EmittedFile {
@@ -349,7 +360,14 @@ fn tool_module(
     namespace: &Namespace,
     op: &Operation,
     options: &EmitOptions,
-) -> Result<(TokenStream, Dependencies), crate::diagnostics::Diagnostic> {
+) -> Result<
+    (
+        TokenStream,
+        Dependencies,
+        Vec<crate::diagnostics::Diagnostic>,
+    ),
+    Box<crate::diagnostics::Diagnostic>,
+> {
     let accessor = accessor_path(provider, namespace);
     let accessor_name = &namespace.accessor;
     let method_link = format!("crate::{}::{accessor_name}::{}", provider.module, op.method);
@@ -368,7 +386,8 @@ fn tool_module(
             ),
         ));
     }
-    let items = types::tool_types(provider, op, &root_docs, &options.docs)?;
+    let types::ToolTypes { items, warnings } =
+        types::tool_types(provider, op, &root_docs, &options.docs)?;
     let types = quote!(#(#items)*);
     let uses = Dependencies::scan(&types);
     let enums = op
@@ -409,7 +428,7 @@ fn tool_module(
             }
         }
     };
-    Ok((tokens, uses))
+    Ok((tokens, uses, warnings))
 }
 
 fn method_doc(op: &Operation, options: &DocOptions) -> String {

@@ -3,6 +3,7 @@
 
 use std::panic::{self, AssertUnwindSafe};
 
+use proc_macro2::TokenStream;
 use quote::ToTokens;
 use serde_json::Value;
 use typify::{TypeSpace, TypeSpaceImpl, TypeSpaceSettings};
@@ -17,7 +18,7 @@ pub(crate) fn tool_types(
     op: &Operation,
     root_docs: &[(String, String)],
     options: &DocOptions,
-) -> Result<Vec<syn::Item>, Diagnostic> {
+) -> Result<ToolTypes, Box<Diagnostic>> {
     let origin = &op.tool.origin;
     let mut settings = TypeSpaceSettings::default();
     settings.with_struct_builder(false);
@@ -44,21 +45,18 @@ pub(crate) fn tool_types(
     }
 
     let roots = 1 + usize::from(op.output_type.is_some());
-    let mut definitions = Vec::new();
-    for (index, (name, schema)) in op.definitions.iter().enumerate() {
+    let base_pointer = |index: usize, name: &str| match index {
+        0 => "/inputSchema".to_string(),
+        1 if roots == 2 => "/outputSchema".to_string(),
+        _ => format!("/inputSchema/$defs/{name}"),
+    };
+    let mut definitions: Vec<(String, Value)> = Vec::new();
+    for (name, schema) in &op.definitions {
         let mut schema = schema.clone();
         sanitize_descriptions(&mut schema, options);
         if let Some((_, doc)) = root_docs.iter().find(|(root, _)| root == name) {
             set_root_doc(&mut schema, doc);
         }
-        let pointer = match index {
-            0 => "/inputSchema".to_string(),
-            1 if roots == 2 => "/outputSchema".to_string(),
-            _ => format!("/inputSchema/$defs/{name}"),
-        };
-        let schema: schemars::schema::Schema = serde_json::from_value(schema).map_err(|err| {
-            origin.diagnostic(&pointer, format!("the schema cannot be read: {err}"))
-        })?;
         definitions.push((name.clone(), schema));
     }
     for name in op
@@ -68,30 +66,30 @@ pub(crate) fn tool_types(
         .chain(&op.shared_enums)
     {
         if !definitions.iter().any(|(existing, _)| existing == name) {
-            definitions.push((name.clone(), schemars::schema::Schema::Bool(true)));
+            definitions.push((name.clone(), Value::Bool(true)));
         }
     }
 
-    let converted = catch_panic(|| {
-        let mut space = TypeSpace::new(&settings);
-        space.add_ref_types(definitions)?;
-        Ok::<_, typify::Error>(space.to_stream())
-    });
-    let tokens = match converted {
-        Ok(Ok(tokens)) => tokens,
-        Ok(Err(err)) => {
-            return Err(origin.diagnostic(
-                "/inputSchema",
-                format!("typify cannot convert the schema: {err}"),
-            ));
-        }
-        Err(message) => {
-            return Err(origin
-                .diagnostic(
-                    "/inputSchema",
-                    format!("typify panicked on the schema: {message}"),
-                )
-                .with_help("this is a generator bug; please report it with the schema"));
+    let mut warnings = Vec::new();
+    let tokens = match convert(&settings, &definitions) {
+        Ok(tokens) => tokens,
+        Err(first) => {
+            let (tokens, note) = degrade(&settings, &definitions, roots).ok_or_else(|| {
+                origin
+                    .diagnostic("/inputSchema", first.clone())
+                    .with_help("no simpler form of the schema could be typed either")
+            })?;
+            let (index, pointer, what) = note;
+            let name = &definitions[index].0;
+            warnings.push(
+                origin
+                    .diagnostic(
+                        &format!("{}{pointer}", base_pointer(index, name)),
+                        format!("{first}; {what}"),
+                    )
+                    .with_help("the rest of the tool is typed as usual"),
+            );
+            tokens
         }
     };
     let file: syn::File = syn::parse2(tokens).map_err(|err| {
@@ -113,13 +111,142 @@ pub(crate) fn tool_types(
         if let Some(name) = item_name(item)
             && local_names.contains(&name.as_str())
         {
-            return Err(origin.diagnostic(
+            return Err(Box::new(origin.diagnostic(
                 "/inputSchema",
                 format!("the generated type name `{name}` is used twice in this tool"),
-            ));
+            )));
         }
     }
-    Ok(items)
+    Ok(ToolTypes { items, warnings })
+}
+
+/// The items of one tool, and warnings about what could not be typed as written.
+pub(crate) struct ToolTypes {
+    pub(crate) items: Vec<syn::Item>,
+    pub(crate) warnings: Vec<Diagnostic>,
+}
+
+/// Runs typify on the named schemas; any failure, including a panic, becomes a message.
+fn convert(
+    settings: &TypeSpaceSettings,
+    definitions: &[(String, Value)],
+) -> Result<TokenStream, String> {
+    let mut schemas = Vec::with_capacity(definitions.len());
+    for (name, value) in definitions {
+        let schema: schemars::schema::Schema = serde_json::from_value(value.clone())
+            .map_err(|err| format!("the schema `{name}` cannot be read: {err}"))?;
+        schemas.push((name.clone(), schema));
+    }
+    match catch_panic(|| {
+        let mut space = TypeSpace::new(settings);
+        space.add_ref_types(schemas)?;
+        Ok::<_, typify::Error>(space.to_stream())
+    }) {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(err)) => Err(format!("typify cannot convert the schema: {err}")),
+        Err(message) => Err(format!("typify panicked on the schema: {message}")),
+    }
+}
+
+/// The fallback ladder for a schema typify rejects. It tries, in order and stopping at the first
+/// that converts: the schemas without `default`s; each property of each schema, alone, as "any
+/// JSON value"; each definition as "any value"; the roots as open objects. It returns the tokens
+/// and (definition index, pointer inside it, what was given up).
+fn degrade(
+    settings: &TypeSpaceSettings,
+    definitions: &[(String, Value)],
+    roots: usize,
+) -> Option<(TokenStream, (usize, String, String))> {
+    let mut without_defaults = definitions.to_vec();
+    for (_, schema) in &mut without_defaults {
+        strip_key(schema, "default");
+    }
+    if let Ok(tokens) = convert(settings, &without_defaults) {
+        return Some((
+            tokens,
+            (
+                0,
+                String::new(),
+                "its `default` values are ignored".to_string(),
+            ),
+        ));
+    }
+    // Bounded: a tool with thousands of properties gives up on the whole root sooner.
+    const MAX_TRIES: usize = 256;
+    let mut tries = 0;
+    for (index, (_, schema)) in without_defaults.iter().enumerate() {
+        let Some(Value::Object(properties)) = schema.get("properties") else {
+            continue;
+        };
+        for name in properties.keys() {
+            tries += 1;
+            if tries > MAX_TRIES {
+                break;
+            }
+            let pointer = format!("/properties/{}", crate::diagnostics::pointer_token(name));
+            let mut trial = without_defaults.clone();
+            if let Some(node) = trial[index].1.pointer_mut(&pointer) {
+                *node = any_value(node);
+            }
+            if let Ok(tokens) = convert(settings, &trial) {
+                let what = "this property accepts any JSON value".to_string();
+                return Some((tokens, (index, pointer, what)));
+            }
+        }
+    }
+    for index in (roots..without_defaults.len()).chain(0..roots) {
+        let mut trial = without_defaults.clone();
+        trial[index].1 = if index < roots {
+            serde_json::json!({"type": "object", "description": description_of(&trial[index].1)})
+        } else {
+            any_value(&trial[index].1)
+        };
+        if let Ok(tokens) = convert(settings, &trial) {
+            let what = if index < roots {
+                "the arguments are typed as an open JSON object"
+            } else {
+                "this definition accepts any JSON value"
+            };
+            return Some((tokens, (index, String::new(), what.to_string())));
+        }
+    }
+    None
+}
+
+/// `{}` with the original description kept, so the field stays documented.
+fn any_value(schema: &Value) -> Value {
+    serde_json::json!({"description": description_of(schema)})
+}
+
+fn description_of(schema: &Value) -> String {
+    schema
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or("Any JSON value.")
+        .to_string()
+}
+
+/// Removes `key` from every schema object, but never a property that happens to be named so.
+fn strip_key(schema: &mut Value, key: &str) {
+    match schema {
+        Value::Object(object) => {
+            object.remove(key);
+            for (child_key, child) in object.iter_mut() {
+                match (child_key.as_str(), child) {
+                    (
+                        "properties" | "patternProperties" | "$defs" | "definitions",
+                        Value::Object(map),
+                    ) => {
+                        map.values_mut().for_each(|s| strip_key(s, key));
+                    }
+                    ("enum" | "const" | "examples", _) => {}
+                    (_, child) => strip_key(child, key),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| strip_key(item, key)),
+        _ => {}
+    }
 }
 
 /// Runs `f`, turning a panic into its message. The default hook is silenced meanwhile so that a
