@@ -80,6 +80,9 @@ pub struct Operation {
     pub aliases: BTreeMap<String, String>,
     /// What was changed or given up in the tool's schemas to make them typeable.
     pub notes: Vec<Note>,
+    /// The normalized input schema, `$ref`s as written and annotations stripped, which the
+    /// generated `validate()` checks arguments against.
+    pub validation_schema: Value,
 }
 
 /// A change made to a schema so that it can be typed, reported as a warning.
@@ -433,10 +436,12 @@ fn replace_with_ref(node: &mut Value, type_name: &str) {
 
 /// Is this schema a plain string enum that the generator emits itself?
 fn string_enum(object: &Map<String, Value>) -> Option<Vec<String>> {
-    let values = object.get("enum")?.as_array()?;
-    if values.is_empty() {
-        return None;
-    }
+    // A string `const` is a one-value enum; as an enum its type enforces it.
+    let values: Vec<Value> = match (object.get("enum"), object.get("const")) {
+        (Some(Value::Array(values)), None) if !values.is_empty() => values.clone(),
+        (None, Some(value @ Value::String(_))) => vec![value.clone()],
+        _ => return None,
+    };
     let type_ok = match object.get("type") {
         None => true,
         Some(Value::String(t)) => t == "string",
@@ -451,14 +456,13 @@ fn string_enum(object: &Map<String, Value>) -> Option<Vec<String>> {
         "allOf",
         "not",
         "$ref",
-        "const",
         "if",
     ];
     if !type_ok || STRUCTURAL.iter().any(|k| object.contains_key(*k)) {
         return None;
     }
     let mut out: Vec<String> = Vec::new();
-    for value in values {
+    for value in &values {
         let text = value.as_str()?;
         if !out.iter().any(|v| v == text) {
             out.push(text.to_string());
@@ -569,8 +573,14 @@ impl NamespaceBuilder {
                     type_scope.claim(&format!("{}Output", naming::type_name(&method)), "")
                 });
                 let mut notes = Vec::new();
-                let definitions =
-                    definitions(&tool, &params_type, output_type.as_deref(), &mut notes);
+                let mut validation_schema = Value::Bool(true);
+                let definitions = definitions(
+                    &tool,
+                    &params_type,
+                    output_type.as_deref(),
+                    &mut notes,
+                    &mut validation_schema,
+                );
                 Operation {
                     tool,
                     method,
@@ -582,6 +592,7 @@ impl NamespaceBuilder {
                     shared_enums: BTreeSet::new(),
                     aliases: BTreeMap::new(),
                     notes,
+                    validation_schema,
                 }
             })
             .collect();
@@ -605,6 +616,7 @@ fn definitions(
     params_type: &str,
     output_type: Option<&str>,
     notes: &mut Vec<Note>,
+    validation_schema: &mut Value,
 ) -> Vec<(String, Value)> {
     let mut scope = Scope::with_reserved(
         [params_type.to_string()]
@@ -630,6 +642,9 @@ fn definitions(
     let mut hoisted_all = Vec::new();
     for (root_name, mut root, base) in out {
         normalize::normalize(&mut root, base, notes);
+        if base == "/inputSchema" {
+            *validation_schema = normalize::without_annotations(&root);
+        }
         let mut renames: BTreeMap<String, String> = BTreeMap::new();
         renames.insert("#".to_string(), format!("#/definitions/{root_name}"));
         renames.insert(String::new(), format!("#/definitions/{root_name}"));

@@ -151,6 +151,14 @@ fn walk(schema: &mut Value, pointer: &str, notes: &mut Vec<Note>) {
             object.remove("type");
         }
     }
+    // An untyped enum of whole numbers is an integer enum (typify would make it `f64`).
+    if !object.contains_key("type")
+        && let Some(Value::Array(values)) = object.get("enum")
+        && !values.is_empty()
+        && values.iter().all(|v| v.is_i64() || v.is_u64())
+    {
+        object.insert("type".into(), "integer".into());
+    }
     if let (Some(value), Some(types)) = (object.get("const"), object.get("type"))
         && !conforms_to_type(value, types)
     {
@@ -187,12 +195,6 @@ fn walk(schema: &mut Value, pointer: &str, notes: &mut Vec<Note>) {
         }
     }
 
-    // `not` has no Rust type; the value is typed by the rest of the schema.
-    if object.contains_key("not") {
-        object.remove("not");
-        note(notes, "`not` is not enforced by the generated type".into());
-    }
-
     for key in SCHEMA_MAPS {
         if let Some(Value::Object(children)) = object.get_mut(*key) {
             for (name, child) in children.iter_mut() {
@@ -220,6 +222,37 @@ fn walk(schema: &mut Value, pointer: &str, notes: &mut Vec<Note>) {
         }
     }
     drop_empty_object_keys(object);
+}
+
+/// A copy of `schema` without the keywords that only annotate (`description`, `title`,
+/// `examples`, `$comment`, `default`), for embedding where only validation matters.
+pub fn without_annotations(schema: &Value) -> Value {
+    match schema {
+        Value::Object(object) => {
+            let mut out = Map::new();
+            for (key, value) in object {
+                let kept = match key.as_str() {
+                    "description" | "title" | "examples" | "$comment" | "default" | "$schema" => {
+                        continue;
+                    }
+                    "enum" | "const" => value.clone(),
+                    k if SCHEMA_MAPS.contains(&k) => match value {
+                        Value::Object(map) => Value::Object(
+                            map.iter()
+                                .map(|(name, s)| (name.clone(), without_annotations(s)))
+                                .collect(),
+                        ),
+                        other => other.clone(),
+                    },
+                    _ => without_annotations(value),
+                };
+                out.insert(key.clone(), kept);
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(without_annotations).collect()),
+        other => other.clone(),
+    }
 }
 
 /// Is this a schema that no value satisfies?
@@ -307,9 +340,13 @@ mod tests {
         }}));
         assert_eq!(
             schema,
-            json!({"properties": {"agree": {"enum": [1]}, "n": {"type": "integer"}, "x": {"type": "string"}}})
+            json!({"properties": {
+                "agree": {"enum": [1], "type": "integer"},
+                "n": {"type": "integer"},
+                "x": {"type": "string", "not": {"const": ""}}
+            }})
         );
-        assert_eq!(notes.len(), 3, "{notes:?}");
+        assert_eq!(notes.len(), 2, "{notes:?}");
         assert!(
             notes[0].starts_with("/inputSchema/properties/agree: "),
             "{notes:?}"

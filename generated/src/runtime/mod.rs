@@ -11,9 +11,11 @@ mod error;
 mod memory;
 mod output;
 mod transport;
+mod validate;
 
 pub use self::client::Client;
 pub use self::error::{ConversionError, Error, ParseEnumError, TransportError, Violation};
 pub use self::memory::MemoryTransport;
 pub use self::output::{Content, ToolOutput};
 pub use self::transport::{BoxFuture, ToolCall, ToolResult, Transport};
+pub use self::validate::Validator;

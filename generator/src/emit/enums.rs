@@ -59,7 +59,7 @@ pub(crate) fn string_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> 
         impl ::std::str::FromStr for #name {
             type Err = crate::runtime::ParseEnumError;
 
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            fn from_str(value: &str) -> ::std::result::Result<Self, crate::runtime::ParseEnumError> {
                 const VALUES: &[&str] = &[#(#values),*];
                 match value {
                     #(#values => ::std::result::Result::Ok(Self::#idents),)*
@@ -73,7 +73,7 @@ pub(crate) fn string_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> 
         impl ::std::convert::TryFrom<&str> for #name {
             type Error = crate::runtime::ParseEnumError;
 
-            fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            fn try_from(value: &str) -> ::std::result::Result<Self, crate::runtime::ParseEnumError> {
                 value.parse()
             }
         }

@@ -1,7 +1,11 @@
 //! Emits one tool's types by handing its schemas to typify, with the generator's own enums
 //! standing in for every string enum the model lifted out.
 
+use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
+
+use proc_macro2::{TokenStream as Tokens, TokenTree};
+use syn::visit_mut::{self, VisitMut};
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
@@ -51,12 +55,16 @@ pub(crate) fn tool_types(
         _ => format!("/inputSchema/$defs/{name}"),
     };
     let mut definitions: Vec<(String, Value)> = Vec::new();
+    let mut wire_names = BTreeMap::new();
     for (name, schema) in &op.definitions {
         let mut schema = schema.clone();
         sanitize_descriptions(&mut schema, options);
         if let Some((_, doc)) = root_docs.iter().find(|(root, _)| root == name) {
             set_root_doc(&mut schema, doc);
         }
+        name_fields(&mut schema, &mut wire_names);
+        // `not` has no Rust type; `validate()` enforces it instead.
+        strip_key(&mut schema, "not");
         definitions.push((name.clone(), schema));
     }
     for name in op
@@ -105,7 +113,11 @@ pub(crate) fn tool_types(
                 .to_string()
                 .contains("error :: ConversionError")
     });
-    let items = clean(file.items, uses_error);
+    let mut items = clean(file.items, uses_error);
+    let mut restore = RestoreWireNames(&wire_names);
+    items
+        .iter_mut()
+        .for_each(|item| restore.visit_item_mut(item));
     let local_names: Vec<&str> = op.local_enums.iter().map(|e| e.name.as_str()).collect();
     for item in &items {
         if let Some(name) = item_name(item)
@@ -298,7 +310,64 @@ fn clean(items: Vec<syn::Item>, uses_error: bool) -> Vec<syn::Item> {
             _ => out.push(item),
         }
     }
+    // typify writes every default-value helper it might need; keep only the ones used.
+    let used: String = out
+        .iter()
+        .filter(|item| !matches!(item, syn::Item::Mod(m) if m.ident == "defaults"))
+        .map(|item| item.to_token_stream().to_string())
+        .collect();
+    for item in &mut out {
+        if let syn::Item::Mod(m) = item
+            && m.ident == "defaults"
+            && let Some((_, content)) = &mut m.content
+        {
+            content.retain(|inner| match inner {
+                // Used from code (`defaults :: f`) or from `#[serde(default = "defaults::f")]`.
+                syn::Item::Fn(f) => {
+                    used.contains(&format!("defaults :: {}", f.sig.ident))
+                        || used.contains(&format!("\"defaults::{}\"", f.sig.ident))
+                        || used.contains(&format!("\"defaults::{}::", f.sig.ident))
+                }
+                _ => true,
+            });
+        }
+    }
+    out.retain(|item| {
+        !matches!(item, syn::Item::Mod(m) if m.ident == "defaults"
+            && m.content.as_ref().is_some_and(|(_, c)| c.iter().all(|i| !matches!(i, syn::Item::Fn(_)))))
+    });
+    let mut fill = FillDocs;
+    out.iter_mut().for_each(|item| fill.visit_item_mut(item));
     out
+}
+
+/// Gives every public field and variant that typify left undocumented (those whose schema is a
+/// bare `$ref`, and union variants) a short doc, so the crate builds under `missing_docs`.
+struct FillDocs;
+
+fn has_doc(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("doc"))
+}
+
+impl VisitMut for FillDocs {
+    fn visit_field_mut(&mut self, field: &mut syn::Field) {
+        if let Some(ident) = &field.ident
+            && !has_doc(&field.attrs)
+        {
+            let name = ident.to_string();
+            let doc = format!(" The `{}` field.", name.trim_start_matches("r#"));
+            field.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+        }
+        visit_mut::visit_field_mut(self, field);
+    }
+
+    fn visit_variant_mut(&mut self, variant: &mut syn::Variant) {
+        if !has_doc(&variant.attrs) {
+            let doc = format!(" The `{}` case.", variant.ident);
+            variant.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+        }
+        visit_mut::visit_variant_mut(self, variant);
+    }
 }
 
 fn is_from_ref_clone(imp: &syn::ItemImpl) -> bool {
@@ -378,5 +447,108 @@ fn sanitize_descriptions(schema: &mut Value, options: &DocOptions) {
             .iter_mut()
             .for_each(|item| sanitize_descriptions(item, options)),
         _ => {}
+    }
+}
+
+/// Marks a property key whose field name the generator chose. typify turns the key into a field
+/// name by dropping this character (it cannot continue an identifier), and writes the key into
+/// the field's `serde(rename)`, from which [`RestoreWireNames`] puts the real key back.
+const FIELD_MARK: char = '\u{1}';
+
+/// Decides every field name through the naming policy, so that `account_id` next to `accountId`,
+/// keywords and non-identifiers all get distinct, stable names. Keys whose name is the key itself
+/// are left alone; the others are replaced by `<name>` + [`FIELD_MARK`], recorded in `wire_names`.
+fn name_fields(schema: &mut Value, wire_names: &mut BTreeMap<String, String>) {
+    match schema {
+        Value::Object(object) => {
+            if let Some(Value::Object(properties)) = object.get_mut("properties") {
+                let keys: Vec<String> = properties.keys().cloned().collect();
+                // Keys that already are their own name claim it first, so they never move.
+                let mut scope = crate::naming::Scope::default();
+                let mut renamed = BTreeMap::new();
+                for key in keys.iter().filter(|k| crate::naming::snake_name(k) == **k) {
+                    scope.claim(key, "_");
+                }
+                for key in keys.iter().filter(|k| crate::naming::snake_name(k) != **k) {
+                    let name = scope.claim(&crate::naming::snake_name(key), "_");
+                    let placeholder = format!("{name}{FIELD_MARK}");
+                    wire_names.insert(placeholder.clone(), key.clone());
+                    renamed.insert(key.clone(), placeholder);
+                }
+                if !renamed.is_empty() {
+                    let old = std::mem::take(properties);
+                    for (key, value) in old {
+                        let key = renamed.get(&key).cloned().unwrap_or(key);
+                        properties.insert(key, value);
+                    }
+                    if let Some(Value::Array(required)) = object.get_mut("required") {
+                        for entry in required.iter_mut() {
+                            if let Some(new) = entry.as_str().and_then(|k| renamed.get(k)) {
+                                *entry = Value::String(new.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            for (key, child) in object.iter_mut() {
+                match (key.as_str(), child) {
+                    (
+                        "properties" | "patternProperties" | "$defs" | "definitions",
+                        Value::Object(map),
+                    ) => {
+                        map.values_mut().for_each(|s| name_fields(s, wire_names));
+                    }
+                    ("enum" | "const" | "default" | "examples", _) => {}
+                    (_, child) => name_fields(child, wire_names),
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| name_fields(item, wire_names)),
+        _ => {}
+    }
+}
+
+/// Puts the real property keys back into the string literals typify wrote from placeholders.
+struct RestoreWireNames<'a>(&'a BTreeMap<String, String>);
+
+impl RestoreWireNames<'_> {
+    fn tokens(&self, tokens: Tokens) -> Tokens {
+        tokens
+            .into_iter()
+            .map(|tree| match tree {
+                TokenTree::Literal(literal) => {
+                    let lit =
+                        syn::parse2::<syn::LitStr>(TokenTree::Literal(literal.clone()).into());
+                    match lit.ok().and_then(|l| self.0.get(&l.value())) {
+                        Some(key) => TokenTree::Literal(proc_macro2::Literal::string(key)),
+                        None => TokenTree::Literal(literal),
+                    }
+                }
+                TokenTree::Group(group) => {
+                    let mut new =
+                        proc_macro2::Group::new(group.delimiter(), self.tokens(group.stream()));
+                    new.set_span(group.span());
+                    TokenTree::Group(new)
+                }
+                other => other,
+            })
+            .collect()
+    }
+}
+
+impl VisitMut for RestoreWireNames<'_> {
+    fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+        if let syn::Meta::List(list) = &mut attr.meta {
+            list.tokens = self.tokens(std::mem::take(&mut list.tokens));
+        }
+        visit_mut::visit_attribute_mut(self, attr);
+    }
+
+    fn visit_lit_str_mut(&mut self, lit: &mut syn::LitStr) {
+        if let Some(key) = self.0.get(&lit.value()) {
+            *lit = syn::LitStr::new(key, lit.span());
+        }
     }
 }

@@ -511,7 +511,9 @@ impl ::std::convert::AsRef<str> for Locale {
 }
 impl ::std::str::FromStr for Locale {
     type Err = crate::runtime::ParseEnumError;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, crate::runtime::ParseEnumError> {
         const VALUES: &[&str] = &[
             "af",
             "am",
@@ -705,8 +707,29 @@ impl ::std::str::FromStr for Locale {
 }
 impl ::std::convert::TryFrom<&str> for Locale {
     type Error = crate::runtime::ParseEnumError;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, crate::runtime::ParseEnumError> {
         value.parse()
+    }
+}
+impl CreateParams {
+    /// The tool's input schema (normalized, annotations left out) that
+    /// [`validate`](Self::validate) checks against.
+    pub const SCHEMA: &'static str = r#"{"type":"object","properties":{"email":{"type":"string"},"locale":{"enum":["af","am","ar","bg","bn","bs","ca","cs","da","de","de-DE","el","en","en-AU","en-CA","en-GB","en-US","es","es-419","es-ES","es-US","et","fa","fi","fil","fr","fr-BE","fr-CA","fr-FR","fy","gl","gu","ha","he","hi","hr","hu","hy","id","is","it","it-IT","ja","jv","ka","kk","km","kn","ko","lt","lv","mk","ml","mn","mr","ms","my","nb","ne","nl","nl-BE","nl-NL","nn","no","pa","pl","pt","pt-BR","pt-PT","ro","ru","sk","sl","sq","sr","sv","sw","ta","te","th","tr","uk","ur","uz","vi","zh","zh-CN","zh-HK","zh-TW","zu"],"type":"string"},"role_slug":{"type":"string"},"expires_in_days":{"type":"integer"},"inviter_user_id":{"type":"string"},"organization_id":{"type":"string"}}}"#;
+    /// Checks these arguments against the tool's input schema, including every constraint
+    /// the Rust type cannot express (bounds, lengths, patterns, formats, `const`, unions).
+    ///
+    /// # Errors
+    ///
+    /// Every violation, each with the JSON pointer of the offending value.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), ::std::vec::Vec<crate::runtime::Violation>> {
+        static VALIDATOR: ::std::sync::OnceLock<crate::runtime::Validator> = ::std::sync::OnceLock::new();
+        VALIDATOR
+            .get_or_init(|| crate::runtime::Validator::new(Self::SCHEMA))
+            .validate(self)
     }
 }
 impl crate::workos::UserManagementInvitations<'_> {
@@ -716,11 +739,17 @@ impl crate::workos::UserManagementInvitations<'_> {
     ///
     /// # Errors
     ///
-    /// Returns [`Error::Tool`](crate::runtime::Error::Tool) when the tool reports an error, and the other [`Error`](crate::runtime::Error) variants when the call fails.
+    /// Returns [`Error::InvalidArguments`](crate::runtime::Error::InvalidArguments), without sending anything, when the arguments break the tool's schema; [`Error::Tool`](crate::runtime::Error::Tool) when the tool reports an error; and the other [`Error`](crate::runtime::Error) variants when the call fails.
     pub async fn create(
         &self,
         params: &CreateParams,
     ) -> ::std::result::Result<crate::runtime::ToolOutput, crate::runtime::Error> {
+        params
+            .validate()
+            .map_err(|violations| crate::runtime::Error::InvalidArguments {
+                tool: "user_management.invitations.create".to_string(),
+                violations,
+            })?;
         self.client.call_tool("user_management.invitations.create", params).await
     }
 }

@@ -1,0 +1,249 @@
+//! Schema constructs, compiled and run: constraints enforced by `validate()` before any call,
+//! `const` and `$ref`s typed, and the messy spellings real schemas use.
+
+use serde_json::json;
+use toolgen_fixtures::constructs::bounds::check::{CheckParams, Kind};
+use toolgen_fixtures::runtime::{Error, MemoryTransport, Validator};
+
+fn pointers(result: Result<(), Vec<toolgen_fixtures::runtime::Violation>>) -> Vec<String> {
+    result
+        .err()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|v| v.pointer)
+        .collect()
+}
+
+fn valid_check() -> serde_json::Value {
+    json!({
+        "days": 7, "ratio": 0.5, "step": 15, "slug": "ab-cd", "tags": ["a", "b"], "kind": "fixed",
+        "email": "ada@example.com", "when": "2026-11-26T05:16:46Z",
+        "id": "67e55044-10b1-426f-9247-bb680e5fe0c8", "address": "10.0.0.1", "not_empty": "x"
+    })
+}
+
+#[test]
+fn a_valid_instance_round_trips_and_validates() {
+    let params: CheckParams = serde_json::from_value(valid_check()).expect("valid");
+    assert_eq!(params.validate(), Ok(()));
+    assert_eq!(
+        serde_json::to_value(&params).expect("serializes"),
+        valid_check()
+    );
+    assert_eq!(params.kind, Some(Kind::Fixed));
+}
+
+#[test]
+fn every_violation_is_reported_with_its_pointer() {
+    // These all deserialize (the Rust types cannot express the constraints) but break the schema.
+    let mut input = valid_check();
+    input["days"] = json!(31);
+    input["ratio"] = json!(1.0);
+    input["step"] = json!(7);
+    input["tags"] = json!(["a", "a"]);
+    input["email"] = json!("not an email");
+    input["not_empty"] = json!("");
+    let params: CheckParams = serde_json::from_value(input).expect("deserializes");
+    let mut found = pointers(params.validate());
+    found.sort();
+    assert_eq!(
+        found,
+        ["/days", "/email", "/not_empty", "/ratio", "/step", "/tags"]
+    );
+}
+
+#[test]
+fn types_reject_what_they_can_express() {
+    for (key, bad) in [
+        ("days", json!(0)),
+        ("kind", json!("other")),
+        ("slug", json!("UPPER")),
+        ("slug", json!("x")),
+        ("id", json!("not-a-uuid")),
+        ("address", json!("300.1.1.1")),
+        ("when", json!("yesterday")),
+    ] {
+        let mut input = valid_check();
+        input[key] = bad.clone();
+        assert!(
+            serde_json::from_value::<CheckParams>(input).is_err(),
+            "{key} = {bad} must be rejected"
+        );
+    }
+}
+
+#[test]
+fn invalid_arguments_never_reach_the_transport() {
+    let transport = MemoryTransport::new();
+    let client = toolgen_fixtures::constructs::Client::new(transport.clone());
+    let mut params: CheckParams = serde_json::from_value(valid_check()).expect("valid");
+    params.step = Some(3);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    let err = runtime
+        .block_on(client.bounds().check(&params))
+        .expect_err("invalid");
+    match err {
+        Error::InvalidArguments { tool, violations } => {
+            assert_eq!(tool, "bounds.check");
+            assert_eq!(violations.len(), 1);
+            assert_eq!(violations[0].pointer, "/step");
+            assert!(
+                violations[0].message.contains("multiple of 5"),
+                "{}",
+                violations[0].message
+            );
+        }
+        other => panic!("expected InvalidArguments, got {other:?}"),
+    }
+    assert!(transport.calls().is_empty(), "nothing may be sent");
+
+    params.step = Some(10);
+    runtime
+        .block_on(client.bounds().check(&params))
+        .expect("valid arguments are sent");
+    assert_eq!(transport.calls().len(), 1);
+}
+
+#[test]
+fn refs_to_defs_and_to_properties_are_typed_and_recursive() {
+    use toolgen_fixtures::constructs::refs::tree::{Node, Primary, TreeParams};
+    let input = json!({
+        "root": {"name": "a", "children": [{"name": "b", "children": [{"name": "c"}]}]},
+        "primary": {"label": "one"},
+        "secondary": {"label": "two"}
+    });
+    let params: TreeParams = serde_json::from_value(input.clone()).expect("valid");
+    let root: &Node = params.root.as_ref().expect("root");
+    assert_eq!(root.children[0].children[0].name, "c");
+    // `#/properties/primary` became one type, used by both properties.
+    let _same: (&Option<Primary>, &Option<Primary>) = (&params.primary, &params.secondary);
+    assert_eq!(serde_json::to_value(&params).expect("serializes"), input);
+    assert!(
+        serde_json::from_value::<TreeParams>(json!({"secondary": {"label": "too long"}})).is_err()
+    );
+}
+
+#[test]
+fn messy_real_world_spellings_still_work() {
+    use toolgen_fixtures::constructs::messy::inputs::InputsParams;
+    let input = json!({"account_id": "a", "accountId": 2.5, "agree": 1, "page": 3, "note": "n", "label": "l", "alias": "x"});
+    let params: InputsParams = serde_json::from_value(input.clone()).expect("valid");
+    assert_eq!(params.account_id.as_deref(), Some("a"));
+    assert_eq!(params.account_id_2, Some(2.5));
+    assert_eq!(serde_json::to_value(&params).expect("serializes"), input);
+    // Draft 4 `exclusiveMinimum: true` with `minimum: 0`: zero is out.
+    assert!(serde_json::from_value::<InputsParams>(json!({"page": 0})).is_err());
+    // All three nullable spellings accept null.
+    for key in ["note", "label", "alias"] {
+        assert!(
+            serde_json::from_value::<InputsParams>(json!({ key: null })).is_ok(),
+            "{key}"
+        );
+    }
+}
+
+#[test]
+fn the_validator_covers_the_keywords_tool_schemas_use() {
+    let cases = [
+        (
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}),
+            json!(1),
+            true,
+        ),
+        (
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}),
+            json!(1.5),
+            false,
+        ),
+        (
+            json!({"oneOf": [{"minimum": 0}, {"maximum": 10}]}),
+            json!(5),
+            false,
+        ),
+        (
+            json!({"oneOf": [{"minimum": 0}, {"maximum": 10}]}),
+            json!(50),
+            true,
+        ),
+        (
+            json!({"allOf": [{"minimum": 0}, {"maximum": 10}]}),
+            json!(11),
+            false,
+        ),
+        (json!({"not": {"type": "null"}}), json!(null), false),
+        (
+            json!({"if": {"const": 1}, "then": {"maximum": 0}}),
+            json!(1),
+            false,
+        ),
+        (
+            json!({"prefixItems": [{"type": "string"}], "items": {"type": "integer"}}),
+            json!(["a", 1, 2]),
+            true,
+        ),
+        (
+            json!({"prefixItems": [{"type": "string"}], "items": {"type": "integer"}}),
+            json!(["a", "b"]),
+            false,
+        ),
+        (json!({"uniqueItems": true}), json!([1, 1.0]), false),
+        (json!({"enum": [1]}), json!(1.0), true),
+        (
+            json!({"patternProperties": {"^x-": {"type": "string"}}, "additionalProperties": false}),
+            json!({"x-a": "s"}),
+            true,
+        ),
+        (
+            json!({"patternProperties": {"^x-": {"type": "string"}}, "additionalProperties": false}),
+            json!({"y": "s"}),
+            false,
+        ),
+        (
+            json!({"additionalProperties": {"type": "integer"}}),
+            json!({"a": "s"}),
+            false,
+        ),
+        (
+            json!({"dependentRequired": {"a": ["b"]}}),
+            json!({"a": 1}),
+            false,
+        ),
+        (
+            json!({"properties": {"a": {"$ref": "#/$defs/pos"}}, "$defs": {"pos": {"minimum": 1}}}),
+            json!({"a": 0}),
+            false,
+        ),
+        (
+            json!({"properties": {"a": {"type": "integer"}, "b": {"$ref": "#/properties/a"}}}),
+            json!({"b": "s"}),
+            false,
+        ),
+        (json!({"maxLength": 2}), json!("日本"), true),
+        (json!({"maxLength": 2}), json!("日本語"), false),
+        (json!({"format": "date"}), json!("2026-02-29"), false),
+        (json!({"format": "date"}), json!("2028-02-29"), true),
+        (json!({"format": "ipv6"}), json!("::1"), true),
+        (json!({"type": "integer"}), json!(1.0), true),
+        (json!(false), json!(1), false),
+    ];
+    for (schema, instance, valid) in cases {
+        let violations = Validator::from_value(schema.clone()).violations(&instance);
+        assert_eq!(
+            violations.is_empty(),
+            valid,
+            "{schema} on {instance}: {violations:?}"
+        );
+    }
+}
+
+#[test]
+fn a_recursive_ref_without_a_base_case_terminates() {
+    let validator = Validator::from_value(json!({"$ref": "#"}));
+    assert!(validator.violations(&json!({"a": [1, 2, 3]})).is_empty());
+    let validator = Validator::from_value(
+        json!({"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}),
+    );
+    assert!(validator.violations(&json!(1)).is_empty());
+}
