@@ -13,6 +13,7 @@
 //!     .unwrap_or_else(|err| panic!("{err}"));
 //! ```
 
+pub mod conformance;
 pub mod diagnostics;
 pub mod docs;
 pub mod emit;
@@ -77,29 +78,13 @@ impl Generator {
         }
         let tools = load::load(&self.schemas).map_err(|d| d.under(&self.schemas))?;
         let model = model::build(&tools);
-        let emitted = emit::emit(&model, &self.options).map_err(|d| d.under(&self.schemas))?;
-        let mut warnings = Diagnostics::default();
-        for provider in &model.providers {
-            for op in provider.root.all_operations() {
-                for note in &op.notes {
-                    warnings.push(
-                        op.tool
-                            .origin
-                            .diagnostic(&note.pointer, note.message.clone())
-                            .warning(),
-                    );
-                }
+        let mut output = from_model(&model, &self.options).map_err(|d| d.under(&self.schemas))?;
+        for warning in &mut output.warnings {
+            if warning.file.is_relative() {
+                warning.file = self.schemas.join(&warning.file);
             }
         }
-        for warning in emitted.warnings {
-            warnings.push(warning.warning());
-        }
-        let warnings = warnings.under(&self.schemas);
-        let files = render::render(emitted.files)?;
-        Ok(Output {
-            files,
-            warnings: warnings.iter().cloned().collect(),
-        })
+        Ok(output)
     }
 
     /// Renders the crate, then writes it under `out`. On any problem nothing is written.
@@ -113,6 +98,31 @@ impl Generator {
         report.warnings = output.warnings;
         Ok(report)
     }
+}
+
+/// Runs emit → render on a model built by the caller (for tools that are not read from files,
+/// such as the conformance suite's).
+pub fn from_model(
+    model: &model::Model,
+    options: &emit::EmitOptions,
+) -> Result<Output, Diagnostics> {
+    let emitted = emit::emit(model, options)?;
+    let mut warnings = Vec::new();
+    for provider in &model.providers {
+        for op in provider.root.all_operations() {
+            for note in &op.notes {
+                warnings.push(
+                    op.tool
+                        .origin
+                        .diagnostic(&note.pointer, note.message.clone())
+                        .warning(),
+                );
+            }
+        }
+    }
+    warnings.extend(emitted.warnings.into_iter().map(Diagnostic::warning));
+    let files = render::render(emitted.files)?;
+    Ok(Output { files, warnings })
 }
 
 /// A successful run: the crate as text, and what the schemas made the generator give up.

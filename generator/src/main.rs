@@ -27,6 +27,18 @@ enum Command {
         #[arg(long, default_value = "toolgen-sdk")]
         crate_name: String,
     },
+    /// Runs a JSON-Schema-Test-Suite folder (such as `tests/draft2020-12`) through the generator
+    /// and the compiler, and prints a table per keyword file.
+    Conformance {
+        /// The suite folder: keyword files, optionally with an `optional/` sub-folder.
+        dir: PathBuf,
+        /// Where the generated crate and its driver are built.
+        #[arg(long, default_value = "target/conformance")]
+        work: PathBuf,
+        /// Also list every failed test.
+        #[arg(long)]
+        verbose: bool,
+    },
     /// Exits 0 when the output folder is exactly what the schemas produce, 1 otherwise.
     Check {
         /// The folder with one sub-folder of tool definitions per provider.
@@ -87,6 +99,24 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Conformance { dir, work, verbose } => match toolgen::conformance::run(&dir, &work)
+        {
+            Ok(report) => {
+                if verbose {
+                    for (file, result) in &report.files {
+                        for failure in &result.failures {
+                            println!("FAIL {file}: {failure}");
+                        }
+                    }
+                }
+                println!("{}", report.table());
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Check {
             schemas,
             out,

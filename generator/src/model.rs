@@ -127,6 +127,27 @@ const RESERVED_VARIANTS: &[&str] = &["Unknown"];
 
 /// Builds the model. It cannot fail: every tool that loaded has a place in it.
 pub fn build(tools: &[Tool]) -> Model {
+    build_with(tools, &ModelOptions::default())
+}
+
+/// How the model reads schemas.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelOptions {
+    /// Treat an input schema that leaves its type open as an object, as MCP arguments always
+    /// are. Off for plain JSON Schemas, such as the conformance suite's.
+    pub object_inputs: bool,
+}
+
+impl Default for ModelOptions {
+    fn default() -> Self {
+        Self {
+            object_inputs: true,
+        }
+    }
+}
+
+/// Builds the model with explicit options.
+pub fn build_with(tools: &[Tool], options: &ModelOptions) -> Model {
     let mut by_provider: BTreeMap<&str, Vec<&Tool>> = BTreeMap::new();
     for tool in tools {
         by_provider.entry(&tool.provider).or_default().push(tool);
@@ -138,7 +159,7 @@ pub fn build(tools: &[Tool]) -> Model {
         .map(|(folder, tools)| {
             let module = module_scope.claim(&naming::snake_name(folder), "_");
             let feature = feature_scope.claim(&naming::feature_name(folder), "-");
-            build_provider(folder, module, feature, &tools)
+            build_provider(folder, module, feature, &tools, options)
         })
         .collect();
     Model { providers }
@@ -157,10 +178,36 @@ struct Found {
     description: Option<String>,
 }
 
-fn build_provider(folder: &str, module: String, feature: String, tools: &[&Tool]) -> Provider {
+fn build_provider(
+    folder: &str,
+    module: String,
+    feature: String,
+    tools: &[&Tool],
+    options: &ModelOptions,
+) -> Provider {
+    // MCP arguments are always an object; an input schema that leaves the type open (often `{}`)
+    // means "an object with any properties".
+    let tools: Vec<Tool> = tools
+        .iter()
+        .map(|tool| {
+            let mut tool = (*tool).clone();
+            if options.object_inputs
+                && let Value::Object(object) = &mut tool.input_schema
+            {
+                const SHAPING: &[&str] = &[
+                    "type", "anyOf", "oneOf", "allOf", "$ref", "enum", "const", "not", "if",
+                ];
+                if !SHAPING.iter().any(|k| object.contains_key(*k)) {
+                    object.insert("type".to_string(), Value::String("object".to_string()));
+                }
+            }
+            tool
+        })
+        .collect();
+
     // 1. Shape the namespace tree and claim every module, method and type name.
     let mut tree = NamespaceBuilder::default();
-    for tool in tools {
+    for tool in &tools {
         let segments: Vec<&str> = tool
             .group
             .iter()
@@ -172,7 +219,7 @@ fn build_provider(folder: &str, module: String, feature: String, tools: &[&Tool]
         for segment in path {
             node = node.children.entry(segment.to_string()).or_default();
         }
-        node.tools.insert(leaf.to_string(), (*tool).clone());
+        node.tools.insert(leaf.to_string(), tool.clone());
     }
     let mut accessor_scope = Scope::with_reserved(["Client"]);
     let mut root = tree.finish(
@@ -623,17 +670,7 @@ fn definitions(
             .into_iter()
             .chain(output_type.map(str::to_string)),
     );
-    // MCP arguments are always an object; an input schema that leaves the type open (often `{}`)
-    // means "an object with any properties".
-    let mut input = tool.input_schema.clone();
-    if let Value::Object(object) = &mut input {
-        const SHAPING: &[&str] = &[
-            "type", "anyOf", "oneOf", "allOf", "$ref", "enum", "const", "not", "if",
-        ];
-        if !SHAPING.iter().any(|k| object.contains_key(*k)) {
-            object.insert("type".to_string(), Value::String("object".to_string()));
-        }
-    }
+    let input = tool.input_schema.clone();
     let mut out = vec![(params_type.to_string(), input, "/inputSchema")];
     if let (Some(name), Some(schema)) = (output_type, &tool.output_schema) {
         out.push((name.to_string(), schema.clone(), "/outputSchema"));

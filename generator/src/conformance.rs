@@ -1,0 +1,520 @@
+//! The conformance harness: runs the JSON-Schema-Test-Suite through the generator and the Rust
+//! compiler, and checks every instance against the generated types.
+//!
+//! For each test group it generates a type from the group's schema, compiles all of them in one
+//! crate with a small driver, and runs the driver on every instance. A valid instance must
+//! deserialize, pass `validate()`, and serialize back to equal JSON; an invalid one must be
+//! rejected by deserialization or by `validate()`. Groups the generator does not support (remote
+//! references, dynamic references, unevaluated keywords) or that do not compile are counted as
+//! unsupported, never as passed. This module does its own I/O: it is a tool around the pipeline,
+//! not a stage of it.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::emit::EmitOptions;
+use crate::load::{Origin, Tool};
+use crate::model::{self, ModelOptions};
+
+/// One test group of the suite.
+#[derive(Debug, Clone)]
+struct Group {
+    file: String,
+    description: String,
+    schema: Value,
+    tests: Vec<(String, Value, bool)>,
+}
+
+/// The result of one keyword file.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FileResult {
+    /// Tests that behaved as the suite says.
+    pub passed: usize,
+    /// Tests that did not.
+    pub failed: usize,
+    /// Tests in groups the generator does not support, with the reasons.
+    pub unsupported: usize,
+    /// Why groups were unsupported, with counts of tests.
+    pub reasons: BTreeMap<String, usize>,
+    /// Descriptions of failed tests, for reading.
+    pub failures: Vec<String>,
+}
+
+/// The whole run.
+#[derive(Debug, Default, Clone)]
+pub struct Report {
+    /// Keyword file (relative path) → results.
+    pub files: BTreeMap<String, FileResult>,
+}
+
+impl Report {
+    /// Totals: (passed, failed, unsupported).
+    pub fn totals(&self) -> (usize, usize, usize) {
+        self.files.values().fold((0, 0, 0), |(p, f, u), r| {
+            (p + r.passed, f + r.failed, u + r.unsupported)
+        })
+    }
+
+    /// The table, ending with the line `N passed, M failed`.
+    pub fn table(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "| file | passed | failed | unsupported | pass rate | unsupported because |"
+        );
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|---|");
+        for (file, r) in &self.files {
+            let total = r.passed + r.failed + r.unsupported;
+            let rate = if total == 0 {
+                100.0
+            } else {
+                100.0 * r.passed as f64 / total as f64
+            };
+            let reasons: Vec<String> = r
+                .reasons
+                .iter()
+                .map(|(why, n)| format!("{why} ({n})"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "| {file} | {} | {} | {} | {rate:.1}% | {} |",
+                r.passed,
+                r.failed,
+                r.unsupported,
+                reasons.join("; ")
+            );
+        }
+        let (passed, failed, unsupported) = self.totals();
+        let total = passed + failed + unsupported;
+        let rate = if total == 0 {
+            100.0
+        } else {
+            100.0 * passed as f64 / total as f64
+        };
+        let _ = writeln!(
+            out,
+            "\ntotal: {passed} passed, {failed} failed, {unsupported} unsupported ({rate:.1}% passed)"
+        );
+        // Unsupported tests did not pass, so they count as failed in the closing line.
+        let _ = write!(out, "{passed} passed, {} failed", failed + unsupported);
+        out
+    }
+}
+
+/// Keywords whose groups the generator does not support, with the reason shown in the table.
+fn unsupported_reason(schema: &Value) -> Option<&'static str> {
+    let mut reason = None;
+    visit(schema, &mut |key, value| {
+        let why = match key {
+            "$ref" => match value.as_str() {
+                Some(target)
+                    if target.starts_with('#') && !target.starts_with("#/") && target != "#" =>
+                {
+                    Some("anchor reference")
+                }
+                Some(target) if !target.starts_with('#') => Some("remote or relative reference"),
+                _ => None,
+            },
+            "$dynamicRef" | "$dynamicAnchor" | "$recursiveRef" => Some("dynamic reference"),
+            "unevaluatedProperties" | "unevaluatedItems" => Some("unevaluated keywords"),
+            "$id" => Some("embedded $id"),
+            _ => None,
+        };
+        if reason.is_none() {
+            reason = why;
+        }
+    });
+    reason
+}
+
+fn visit(schema: &Value, f: &mut impl FnMut(&str, &Value)) {
+    match schema {
+        Value::Object(object) => {
+            for (key, value) in object {
+                f(key, value);
+                if !matches!(key.as_str(), "enum" | "const" | "default" | "examples") {
+                    visit(value, f);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| visit(item, f)),
+        _ => {}
+    }
+}
+
+/// Reads every keyword file under `dir` (recursively, so `optional/` is included).
+fn read_suite(dir: &Path) -> Result<Vec<Group>, String> {
+    let mut files = Vec::new();
+    collect_json(dir, &mut files).map_err(|err| format!("cannot read {}: {err}", dir.display()))?;
+    files.sort();
+    let mut groups = Vec::new();
+    for path in files {
+        let rel = path
+            .strip_prefix(dir)
+            .unwrap_or(&path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        let text = fs::read_to_string(&path).map_err(|err| format!("cannot read {rel}: {err}"))?;
+        let value: Value = serde_json::from_str(&text).map_err(|err| format!("{rel}: {err}"))?;
+        for group in value.as_array().into_iter().flatten() {
+            let tests = group
+                .get("tests")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|t| {
+                    (
+                        t.get("description")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_string(),
+                        t.get("data").cloned().unwrap_or(Value::Null),
+                        t.get("valid").and_then(Value::as_bool).unwrap_or(false),
+                    )
+                })
+                .collect();
+            groups.push(Group {
+                file: rel.clone(),
+                description: group
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                schema: group.get("schema").cloned().unwrap_or(Value::Bool(true)),
+                tests,
+            });
+        }
+    }
+    Ok(groups)
+}
+
+fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_json(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Runs the suite in `suite` (a draft folder such as `tests/draft2020-12`), building in `work`.
+pub fn run(suite: &Path, work: &Path) -> Result<Report, String> {
+    let groups = read_suite(suite)?;
+    let mut report = Report::default();
+    let mut excluded: BTreeMap<usize, String> = BTreeMap::new();
+    for (index, group) in groups.iter().enumerate() {
+        report.files.entry(group.file.clone()).or_default();
+        if let Some(reason) = unsupported_reason(&group.schema) {
+            excluded.insert(index, reason.to_string());
+        }
+    }
+
+    // Generate and compile; groups that fail to generate or to compile are excluded, then the
+    // rest is tried again (a bounded number of times).
+    let mut results = None;
+    for _round in 0..6 {
+        let included: Vec<usize> = (0..groups.len())
+            .filter(|i| !excluded.contains_key(i))
+            .collect();
+        let (types, failed_generation) = generate(&groups, &included, work)?;
+        if !failed_generation.is_empty() {
+            for (index, why) in failed_generation {
+                excluded.insert(index, why);
+            }
+            continue;
+        }
+        write_driver(&groups, &types, work)?;
+        match build(work)? {
+            Ok(()) => {
+                results = Some(run_driver(&groups, &types, work)?);
+                break;
+            }
+            Err(files) => {
+                let mut any = false;
+                for (index, (module_file, _, _)) in &types {
+                    if files.iter().any(|f| f.ends_with(module_file.as_str())) {
+                        excluded.insert(*index, "generated code does not compile".to_string());
+                        any = true;
+                    }
+                }
+                if !any {
+                    return Err(
+                        "the conformance crate does not compile, and no group is to blame".into(),
+                    );
+                }
+            }
+        }
+    }
+    let results = results.ok_or("gave up after repeated compile failures")?;
+
+    for (index, group) in groups.iter().enumerate() {
+        let entry = report.files.entry(group.file.clone()).or_default();
+        if let Some(reason) = excluded.get(&index) {
+            entry.unsupported += group.tests.len();
+            *entry.reasons.entry(reason.clone()).or_default() += group.tests.len();
+            continue;
+        }
+        for (test, (description, _, valid)) in group.tests.iter().enumerate() {
+            let outcome = results.get(&(index, test)).copied().unwrap_or_default();
+            let ok = if *valid {
+                outcome.deserialized && outcome.validated && outcome.round_trip
+            } else {
+                !(outcome.deserialized && outcome.validated)
+            };
+            if ok {
+                entry.passed += 1;
+            } else {
+                entry.failed += 1;
+                entry.failures.push(format!(
+                    "{} / {}: expected {}, got {outcome:?}",
+                    group.description,
+                    description,
+                    if *valid { "valid" } else { "invalid" }
+                ));
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// What the driver saw for one instance.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Outcome {
+    deserialized: bool,
+    validated: bool,
+    round_trip: bool,
+}
+
+/// Group index → (module file, Rust path of the type, tool name).
+type Types = BTreeMap<usize, (String, String, String)>;
+
+fn generate(
+    groups: &[Group],
+    included: &[usize],
+    work: &Path,
+) -> Result<(Types, Vec<(usize, String)>), String> {
+    let tools: Vec<Tool> = included
+        .iter()
+        .map(|&index| Tool {
+            provider: "suite".to_string(),
+            group: Vec::new(),
+            name: format!("g{index}"),
+            title: None,
+            description: Some(groups[index].description.clone()),
+            input_schema: groups[index].schema.clone(),
+            output_schema: None,
+            annotations: None,
+            origin: Origin {
+                file: groups[index].file.clone(),
+                pointer: format!("/g{index}/schema"),
+            },
+        })
+        .collect();
+    let model = model::build_with(
+        &tools,
+        &ModelOptions {
+            object_inputs: false,
+        },
+    );
+    let options = EmitOptions {
+        crate_name: "conformance-types".to_string(),
+        ..EmitOptions::default()
+    };
+    let output = match crate::from_model(&model, &options) {
+        Ok(output) => output,
+        Err(diagnostics) => {
+            let failed = diagnostics
+                .iter()
+                .filter_map(|d| {
+                    let pointer = d.pointer.as_deref()?;
+                    let index = pointer
+                        .strip_prefix("/g")?
+                        .split('/')
+                        .next()?
+                        .parse()
+                        .ok()?;
+                    Some((index, "the generator rejects the schema".to_string()))
+                })
+                .collect::<Vec<_>>();
+            if failed.is_empty() {
+                return Err(format!("generation failed:\n{diagnostics}"));
+            }
+            return Ok((Types::new(), failed));
+        }
+    };
+    let types_dir = work.join("types");
+    crate::write::write(&types_dir, &output.files)
+        .map_err(|err| format!("cannot write {}: {err}", types_dir.display()))?;
+    let mut types = Types::new();
+    let provider = model.providers.first().ok_or("no provider")?;
+    for op in provider.root.all_operations() {
+        let index: usize = op
+            .tool
+            .name
+            .trim_start_matches('g')
+            .parse()
+            .map_err(|_| "bad tool name")?;
+        types.insert(
+            index,
+            (
+                format!("src/{}/{}.rs", provider.module, op.module),
+                format!(
+                    "conformance_types::{}::{}::{}",
+                    provider.module, op.module, op.params_type
+                ),
+                op.tool.name.clone(),
+            ),
+        );
+    }
+    Ok((types, Vec::new()))
+}
+
+fn write_driver(groups: &[Group], types: &Types, work: &Path) -> Result<(), String> {
+    let driver = work.join("driver");
+    fs::create_dir_all(driver.join("src")).map_err(|e| e.to_string())?;
+    let manifest = "[package]\nname = \"conformance-driver\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+        [dependencies]\nconformance-types = { path = \"../types\" }\nserde = \"1\"\nserde_json = \"1\"\n";
+    write_if_changed(&driver.join("Cargo.toml"), manifest)?;
+    write_if_changed(
+        &work.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"driver\", \"types\"]\nresolver = \"3\"\n",
+    )?;
+    let mut cases = String::new();
+    let mut impls = String::new();
+    for (index, (_, path, _)) in types {
+        let _ = writeln!(cases, "        {index} => check::<{path}>(data),");
+        let _ = writeln!(
+            impls,
+            "impl Validate for {path} {{ fn valid(&self) -> bool {{ self.validate().is_ok() }} }}"
+        );
+    }
+    let _ = groups;
+    let main = format!(
+        "//! Runs each instance through its group's generated type and prints one JSON line each.\n\
+         use std::io::BufRead;\n\
+         trait Validate {{ fn valid(&self) -> bool; }}\n\
+         {impls}\n\
+         fn equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {{\n\
+             use serde_json::Value::*;\n\
+             match (a, b) {{\n\
+                 (Number(x), Number(y)) => x.as_f64() == y.as_f64(),\n\
+                 (Array(x), Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| equal(a, b)),\n\
+                 (Object(x), Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| equal(v, w))),\n\
+                 _ => a == b,\n\
+             }}\n\
+         }}\n\
+         fn check<T: serde::de::DeserializeOwned + serde::Serialize + Validate>(data: &serde_json::Value) -> (bool, bool, bool) {{\n\
+             match serde_json::from_value::<T>(data.clone()) {{\n\
+                 Ok(value) => {{\n\
+                     let round = serde_json::to_value(&value).map(|v| equal(&v, data)).unwrap_or(false);\n\
+                     (true, value.valid(), round)\n\
+                 }}\n\
+                 Err(_) => (false, false, false),\n\
+             }}\n\
+         }}\n\
+         fn main() {{\n\
+             let stdin = std::io::stdin();\n\
+             for line in stdin.lock().lines() {{\n\
+                 let Ok(line) = line else {{ break }};\n\
+                 let Ok(case) = serde_json::from_str::<serde_json::Value>(&line) else {{ continue }};\n\
+                 let group = case[\"group\"].as_u64().unwrap_or(u64::MAX);\n\
+                 let data = &case[\"data\"];\n\
+                 let run = || match group {{\n\
+         {cases}\
+                     _ => (false, false, false),\n\
+                 }};\n\
+                 let (d, v, r) = std::panic::catch_unwind(run).unwrap_or((false, false, false));\n\
+                 println!(\"{{}}\", serde_json::json!({{\"group\": group, \"test\": case[\"test\"], \"d\": d, \"v\": v, \"r\": r}}));\n\
+             }}\n\
+         }}\n"
+    );
+    write_if_changed(&driver.join("src/main.rs"), &main)
+}
+
+fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
+    if fs::read_to_string(path).is_ok_and(|old| old == text) {
+        return Ok(());
+    }
+    fs::write(path, text).map_err(|err| format!("cannot write {}: {err}", path.display()))
+}
+
+/// Builds the driver; on failure, the files the compiler blamed.
+fn build(work: &Path) -> Result<Result<(), Vec<String>>, String> {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()))
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "--message-format=short",
+            "-p",
+            "conformance-driver",
+        ])
+        .current_dir(work)
+        .env("CARGO_TARGET_DIR", work.join("target"))
+        .output()
+        .map_err(|err| format!("cannot run cargo: {err}"))?;
+    if output.status.success() {
+        return Ok(Ok(()));
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let files: Vec<String> = stderr
+        .lines()
+        .filter(|line| line.contains(": error"))
+        .filter_map(|line| line.split(':').next())
+        .map(str::to_string)
+        .collect();
+    if files.is_empty() {
+        return Err(format!("cargo build failed:\n{stderr}"));
+    }
+    Ok(Err(files))
+}
+
+fn run_driver(
+    groups: &[Group],
+    types: &Types,
+    work: &Path,
+) -> Result<BTreeMap<(usize, usize), Outcome>, String> {
+    let mut input = String::new();
+    for index in types.keys() {
+        for (test, (_, data, _)) in groups[*index].tests.iter().enumerate() {
+            let line = serde_json::json!({"group": index, "test": test, "data": data});
+            input.push_str(&line.to_string());
+            input.push('\n');
+        }
+    }
+    let input_path = work.join("instances.jsonl");
+    fs::write(&input_path, &input).map_err(|e| e.to_string())?;
+    let binary = work.join("target/release/conformance-driver");
+    let output = Command::new(&binary)
+        .stdin(fs::File::open(&input_path).map_err(|e| e.to_string())?)
+        .output()
+        .map_err(|err| format!("cannot run {}: {err}", binary.display()))?;
+    let mut results = BTreeMap::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(value) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        let (Some(group), Some(test)) = (value["group"].as_u64(), value["test"].as_u64()) else {
+            continue;
+        };
+        results.insert(
+            (group as usize, test as usize),
+            Outcome {
+                deserialized: value["d"] == Value::Bool(true),
+                validated: value["v"] == Value::Bool(true),
+                round_trip: value["r"] == Value::Bool(true),
+            },
+        );
+    }
+    Ok(results)
+}
