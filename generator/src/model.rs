@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
+use crate::cldr::{self, LocaleInfo};
 use crate::diagnostics::pointer_token;
 use crate::load::Tool;
 use crate::naming::{self, Scope};
@@ -92,6 +93,38 @@ pub struct EnumType {
     pub variants: Vec<Variant>,
     /// The tools that use it, sorted.
     pub used_by: Vec<String>,
+    /// The CLDR data of a locale enum (see [`detect_locale`]); `None` for other enums.
+    pub locale: Option<LocaleInfo>,
+}
+
+/// The schema keyword that forces locale detection on (`true`) or off (`false`) for one enum.
+pub const LOCALE_KEYWORD: &str = "x-toolgen-locale";
+
+/// Decides whether an enum is a locale enum, and resolves its CLDR data when it is.
+///
+/// It is one when every value is a well-formed BCP 47 language tag (as icu_locale_core parses
+/// it) and either a name it was found under says locale, language or lang, or it has at least
+/// ten values whose languages CLDR knows. `forced` (the [`LOCALE_KEYWORD`]) overrides the
+/// names and the count, but never makes a non-tag a locale.
+pub fn detect_locale(
+    values: &[String],
+    hints: &[String],
+    forced: Option<bool>,
+) -> Option<LocaleInfo> {
+    if forced == Some(false) {
+        return None;
+    }
+    let tags: Vec<_> = values
+        .iter()
+        .map(|v| cldr::parse_tag(v))
+        .collect::<Option<_>>()?;
+    let named = hints.iter().any(|hint| naming::says_locale(hint));
+    let many = tags.len() >= 10 && tags.iter().all(cldr::is_known_language);
+    if forced == Some(true) || named || many {
+        cldr::resolve(values)
+    } else {
+        None
+    }
 }
 
 /// One enum value and its variant name.
@@ -117,7 +150,8 @@ pub fn build(tools: &[Tool]) -> Model {
         by_provider.entry(&tool.provider).or_default().push(tool);
     }
     let mut module_scope = Scope::with_reserved(["runtime", "crate", "self", "super"]);
-    let mut feature_scope = Scope::with_reserved(["default", "full"]);
+    // `icu` is the generated crate's feature for locale interop (`emit::locale`).
+    let mut feature_scope = Scope::with_reserved(["default", "full", "icu"]);
     let providers = by_provider
         .into_iter()
         .map(|(folder, tools)| {
@@ -140,6 +174,8 @@ struct Found {
     hint_path: Vec<String>,
     values: Vec<String>,
     description: Option<String>,
+    /// The enum schema's [`LOCALE_KEYWORD`], when it has a boolean one.
+    forced_locale: Option<bool>,
 }
 
 fn build_provider(folder: &str, module: String, feature: String, tools: &[&Tool]) -> Provider {
@@ -174,7 +210,7 @@ fn build_provider(folder: &str, module: String, feature: String, tools: &[&Tool]
                 schema,
                 "",
                 &[],
-                &mut |pointer, hint_path, values, description| {
+                &mut |pointer, hint_path, values, description, forced_locale| {
                     // A root type stays a struct; a named definition that is an enum becomes one.
                     if pointer.is_empty() && definition < roots {
                         return;
@@ -187,6 +223,7 @@ fn build_provider(folder: &str, module: String, feature: String, tools: &[&Tool]
                         hint_path,
                         values,
                         description,
+                        forced_locale,
                     });
                 },
             );
@@ -251,6 +288,8 @@ fn build_provider(folder: &str, module: String, feature: String, tools: &[&Tool]
                         .last()
                         .cloned()
                         .unwrap_or_else(|| f.prefix.clone());
+                    let locale =
+                        detect_locale(&f.values, std::slice::from_ref(&hint), f.forced_locale);
                     locals.push((
                         f.values.clone(),
                         EnumType {
@@ -259,6 +298,7 @@ fn build_provider(folder: &str, module: String, feature: String, tools: &[&Tool]
                             hints: vec![hint],
                             variants: variants(&f.values),
                             used_by: vec![op.tool.name.clone()],
+                            locale,
                         },
                     ));
                     name
@@ -314,7 +354,14 @@ fn name_shared_enums(
     for values in shared_values {
         let mut hint_counts: BTreeMap<String, usize> = BTreeMap::new();
         let mut used_by = BTreeSet::new();
+        let mut forced = None;
         for f in found.iter().filter(|f| &f.values == values) {
+            // A `false` anywhere wins: one tool saying "not a locale" is enough to be careful.
+            forced = match (forced, f.forced_locale) {
+                (Some(false), _) | (_, Some(false)) => Some(false),
+                (Some(true), _) | (_, Some(true)) => Some(true),
+                _ => None,
+            };
             let hint = f
                 .hint_path
                 .last()
@@ -326,7 +373,7 @@ fn name_shared_enums(
         let mut hints: Vec<(String, usize)> = hint_counts.into_iter().collect();
         hints.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let base = naming::type_name(&hints[0].0);
-        candidates.push((base, values.clone(), hints, used_by));
+        candidates.push((base, values.clone(), hints, used_by, forced));
     }
     let mut by_base: BTreeMap<String, usize> = BTreeMap::new();
     for (base, ..) in &candidates {
@@ -337,7 +384,7 @@ fn name_shared_enums(
     candidates.sort_by_key(|(base, values, ..)| (by_base[base] > 1, base.clone(), values.clone()));
     candidates
         .into_iter()
-        .map(|(base, values, hints, used_by)| {
+        .map(|(base, values, hints, used_by, forced)| {
             let wanted = if by_base[&base] > 1 {
                 let prefix = common_namespace(&used_by);
                 format!(
@@ -348,14 +395,17 @@ fn name_shared_enums(
                 base
             };
             let name = scope.claim(&wanted, "");
+            let hints: Vec<String> = hints.into_iter().map(|(h, _)| h).collect();
+            let locale = detect_locale(&values, &hints, forced);
             SharedEnum {
                 variants_values: values.clone(),
                 ty: EnumType {
                     name,
                     description: None,
-                    hints: hints.into_iter().map(|(h, _)| h).collect(),
+                    hints,
                     variants: variants(&values),
                     used_by: used_by.into_iter().collect(),
+                    locale,
                 },
             }
         })
@@ -450,7 +500,7 @@ fn string_enum(object: &Map<String, Value>) -> Option<Vec<String>> {
     Some(out)
 }
 
-type OnEnum<'a> = dyn FnMut(String, Vec<String>, Vec<String>, Option<String>) + 'a;
+type OnEnum<'a> = dyn FnMut(String, Vec<String>, Vec<String>, Option<String>, Option<bool>) + 'a;
 
 /// Walks a schema and reports every string enum with its pointer and property path.
 fn find_enums(schema: &Value, pointer: &str, hint_path: &[String], on_enum: &mut OnEnum<'_>) {
@@ -462,7 +512,14 @@ fn find_enums(schema: &Value, pointer: &str, hint_path: &[String], on_enum: &mut
             .get("description")
             .and_then(Value::as_str)
             .map(str::to_string);
-        on_enum(pointer.to_string(), hint_path.to_vec(), values, description);
+        let forced_locale = object.get(LOCALE_KEYWORD).and_then(Value::as_bool);
+        on_enum(
+            pointer.to_string(),
+            hint_path.to_vec(),
+            values,
+            description,
+            forced_locale,
+        );
         return;
     }
     for key in ["properties", "patternProperties", "$defs", "definitions"] {
