@@ -153,13 +153,14 @@ impl LocaleTable {
         Err(ParseEnumError::new(self.type_name, text, self.values).with_closest(self.closest(text)))
     }
 
-    /// Up to three values nearest to `text`: those of the same language first, then by edit
-    /// distance, then in schema order.
+    /// Up to three values nearest to `text`: the one [`LocaleTable::lookup`] picks for it, then
+    /// those of the same language, then by edit distance, then in schema order.
     fn closest(&self, text: &str) -> Vec<&'static str> {
+        let picked = self.lookup(text);
         // Long input says nothing more about what was meant, and would cost more to compare.
         let text: Vec<u8> = text.bytes().take(32).map(normalize).collect();
         let language: Vec<u8> = text.split(|&b| b == b'-').next().unwrap_or_default().to_vec();
-        let mut ranked: Vec<(bool, usize, usize)> = self
+        let mut ranked: Vec<(bool, bool, usize, usize)> = self
             .rows
             .iter()
             .zip(self.values)
@@ -167,14 +168,15 @@ impl LocaleTable {
             .map(|(index, (row, value))| {
                 let value: Vec<u8> = value.bytes().map(normalize).collect();
                 let same_language = row.language.as_bytes().eq_ignore_ascii_case(&language);
-                (!same_language, edit_distance(&text, &value), index)
+                let distance = edit_distance(&text, &value);
+                (picked != Some(index), !same_language, distance, index)
             })
             .collect();
         ranked.sort_unstable();
         ranked
             .into_iter()
             .take(3)
-            .filter_map(|(_, _, index)| self.values.get(index).copied())
+            .filter_map(|(.., index)| self.values.get(index).copied())
             .collect()
     }
 }

@@ -65,6 +65,24 @@ pub fn resolve(values: &[String]) -> Option<LocaleInfo> {
     Some(Resolver::new(&ids).info())
 }
 
+/// The rules the tables encode, applied to one tag at a time: for tests that compare the
+/// generated walk with them.
+pub struct Reference(Resolver);
+
+impl Reference {
+    /// The rules for `values`; `None` unless all are tags.
+    pub fn new(values: &[String]) -> Option<Self> {
+        let ids: Vec<LanguageIdentifier> =
+            values.iter().map(|v| parse_tag(v)).collect::<Option<_>>()?;
+        Some(Self(Resolver::new(&ids)))
+    }
+
+    /// The index of the value picked for `tag`, if any.
+    pub fn pick(&self, tag: &str) -> Option<usize> {
+        self.0.pick(&LanguageIdentifier::try_from_str(tag).ok()?)
+    }
+}
+
 struct Resolver {
     canonicalizer: LocaleCanonicalizer,
     expander: LocaleExpander,
@@ -211,7 +229,8 @@ impl Resolver {
         for (language, scripts) in &universe.languages {
             let bare = LanguageIdentifier::from((*language, None, None));
             lookup.insert(bare.to_string(), self.pick(&bare));
-            let default = self.expander.get_likely_script(&bare);
+            // An alias (`cmn`) is written in the script of what it stands for (`zh`: `Hans`).
+            let default = self.expander.get_likely_script(&self.canonical(&bare));
             if let Some(default) = default {
                 default_scripts.insert(language.to_string(), default.to_string());
             }
@@ -257,18 +276,18 @@ impl Resolver {
         for chain in &self.chains {
             reachable.extend(chain.iter().map(|c| c.language));
         }
-        // The regions CLDR knows: those with likely subtags of their own, and deprecated codes
-        // that canonicalize to one (`UK` → `GB`). Others fall back as if no region was given.
+        // Every two-letter region: CLDR's parent locales name regions (`es-BZ`) whose own likely
+        // subtags tell nothing, so none is left out.
         let mut regions: BTreeSet<Region> = BTreeSet::new();
+        let mut scripts: BTreeSet<Script> = BTreeSet::new();
         for a in b'A'..=b'Z' {
             for b in b'A'..=b'Z' {
                 let Ok(region) = Region::try_from_utf8(&[a, b]) else {
                     continue;
                 };
+                regions.insert(region);
                 let id = LanguageIdentifier::from((Language::UNKNOWN, None, Some(region)));
-                if self.maximize(&id) != id || self.canonical(&id) != id {
-                    regions.insert(region);
-                }
+                scripts.extend(self.maximize(&id).script);
             }
         }
         for id in self.supported.iter().chain(self.chains.iter().flatten()) {
@@ -304,12 +323,23 @@ impl Resolver {
                 &regions
             };
             for region in script_regions {
-                let max = self.maximize(&LanguageIdentifier::from((language, None, Some(*region))));
+                let id = LanguageIdentifier::from((language, None, Some(*region)));
+                let max = self.maximize(&self.canonical(&id));
                 scripts.extend(max.script);
             }
         }
         for id in &self.raw {
             languages.entry(id.language).or_default().extend(id.script);
+        }
+        // Scripts a language is not usually written in, where CLDR still finds a value
+        // (`hi-Latn` ⇒ `en-IN` ⇒ `en`), from the scripts of every region.
+        for (language, known) in &mut languages {
+            for script in &scripts {
+                let id = LanguageIdentifier::from((*language, Some(*script), None));
+                if !known.contains(script) && self.pick(&id).is_some() {
+                    known.insert(*script);
+                }
+            }
         }
         Universe {
             languages,

@@ -733,3 +733,50 @@ impl Namespace {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(values: &[&str]) -> Vec<String> {
+        values.iter().map(|v| v.to_string()).collect()
+    }
+
+    #[test]
+    fn locale_detection() {
+        let few = strings(&["en", "fr-CA", "pt-BR"]);
+        let ten = strings(&["de", "fr", "it", "es", "nl", "pt", "pl", "sv", "da", "fi"]);
+        let hint = |h: &str| vec![h.to_string()];
+        // A locale-ish name, or ten tags of known languages.
+        assert!(detect_locale(&few, &hint("locale"), None).is_some());
+        assert!(detect_locale(&few, &hint("preferredLanguage"), None).is_some());
+        assert!(detect_locale(&ten, &hint("subtitles"), None).is_some());
+        // Neither.
+        assert!(detect_locale(&few, &hint("kind"), None).is_none());
+        // The override, both ways.
+        assert!(detect_locale(&few, &hint("kind"), Some(true)).is_some());
+        assert!(detect_locale(&few, &hint("locale"), Some(false)).is_none());
+        assert!(detect_locale(&ten, &hint("subtitles"), Some(false)).is_none());
+    }
+
+    #[test]
+    fn non_locale_enums_are_not_detected() {
+        // Ten or more values that are not tags.
+        let sizes = strings(&["xxs", "xs", "s", "m", "l", "xl", "xxl", "3xl", "4xl", "5xl"]);
+        assert!(detect_locale(&sizes, &["size".to_string()], None).is_none());
+        // Ten short words that parse as tags but name no language CLDR knows.
+        let codes = strings(&[
+            "aaa", "bbb", "ccc", "ddd", "eee", "fff", "ggg", "hhh", "iii", "jjj",
+        ]);
+        assert!(detect_locale(&codes, &["code".to_string()], None).is_none());
+        // A locale-ish name with values that are not BCP 47 tags; the override cannot help.
+        for values in [
+            strings(&["en_US", "fr_FR"]),
+            strings(&["auto", "en-US"]),
+            strings(&["English", "Français"]),
+        ] {
+            assert!(detect_locale(&values, &["locale".to_string()], None).is_none());
+            assert!(detect_locale(&values, &["lang".to_string()], Some(true)).is_none());
+        }
+    }
+}

@@ -55,6 +55,11 @@ pub(crate) fn impls(ty: &EnumType, info: &LocaleInfo) -> TokenStream {
             });
         quote!((#key, #index))
     });
+    let no_match = info
+        .lookup
+        .iter()
+        .any(|(_, index)| index.is_none())
+        .then(|| quote!(use crate::runtime::locale::NO_MATCH;));
     let defaults = info
         .default_scripts
         .iter()
@@ -67,7 +72,8 @@ pub(crate) fn impls(ty: &EnumType, info: &LocaleInfo) -> TokenStream {
         impl #name {
             #[doc = #table_doc]
             pub const LOCALE_TABLE: crate::runtime::locale::LocaleTable = {
-                use crate::runtime::locale::{LocaleRow as Row, LocaleTable, NO_MATCH};
+                use crate::runtime::locale::{LocaleRow as Row, LocaleTable};
+                #no_match
                 LocaleTable {
                     type_name: #type_name,
                     values: &[#(#values),*],
