@@ -59,7 +59,11 @@ pub(crate) fn impls(ty: &EnumType, info: &LocaleInfo) -> TokenStream {
         .lookup
         .iter()
         .any(|(_, index)| index.is_none())
-        .then(|| quote!(use crate::runtime::locale::NO_MATCH;));
+        .then(|| {
+            quote!(
+                use crate::runtime::locale::NO_MATCH;
+            )
+        });
     let defaults = info
         .default_scripts
         .iter()
