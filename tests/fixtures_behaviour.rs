@@ -105,3 +105,23 @@ fn an_empty_input_schema_takes_any_object() {
     assert_eq!(transport.calls()[0].name, "ping");
     assert_eq!(transport.calls()[0].arguments, arguments);
 }
+
+#[test]
+fn locale_detection_follows_names_counts_and_the_override() {
+    use toolgen_fixtures::locales::prefs::set::{KeyboardLanguage, Size, Subtitles, UiLang, Voice};
+    // Named like a locale: case-insensitive parsing and negotiation.
+    assert_eq!("FR_ca".parse::<UiLang>(), Ok(UiLang::FrCa));
+    assert_eq!(UiLang::negotiate("zh-TW, en;q=0.5"), Some(UiLang::ZhHantTw));
+    assert_eq!(UiLang::negotiate("pt-PT"), Some(UiLang::PtBr));
+    assert_eq!(UiLang::ZhHantTw.script(), Some("Hant"));
+    // Ten tags of known languages: a locale enum by count.
+    assert_eq!(Subtitles::negotiate("sv-FI"), Some(Subtitles::Sv));
+    // Forced on.
+    // `en-AU` ⇒ `en-001` ⇒ `en`, whose likely region is US.
+    assert_eq!(Voice::negotiate("en-AU"), Some(Voice::EnUs));
+    assert_eq!(Voice::best_match(["en"]), Some(Voice::EnUs));
+    // Not locale enums: exact parsing only.
+    assert!("EN".parse::<KeyboardLanguage>().is_err());
+    assert_eq!("en".parse::<KeyboardLanguage>(), Ok(KeyboardLanguage::En));
+    assert!("XL".parse::<Size>().is_err());
+}

@@ -149,6 +149,7 @@ pub struct ParseEnumError {
     type_name: &'static str,
     value: String,
     expected: &'static [&'static str],
+    closest: Vec<&'static str>,
 }
 
 impl ParseEnumError {
@@ -158,7 +159,19 @@ impl ParseEnumError {
             type_name,
             value: value.to_string(),
             expected,
+            closest: Vec::new(),
         }
+    }
+
+    /// The same error, naming the supported values closest to the rejected string.
+    pub fn with_closest(mut self, closest: Vec<&'static str>) -> Self {
+        self.closest = closest;
+        self
+    }
+
+    /// The supported values closest to the rejected string, nearest first (locale enums only).
+    pub fn closest(&self) -> &[&'static str] {
+        &self.closest
     }
 
     /// The rejected string.
@@ -177,9 +190,18 @@ impl fmt::Display for ParseEnumError {
         const SHOWN: usize = 12;
         write!(
             f,
-            "{:?} is not a valid {}; expected one of ",
+            "{:?} is not a valid {}",
             self.value, self.type_name
         )?;
+        if !self.closest.is_empty() {
+            f.write_str("; the closest supported values are ")?;
+            for (i, value) in self.closest.iter().enumerate() {
+                let sep = if i == 0 { "" } else { ", " };
+                write!(f, "{sep}{value:?}")?;
+            }
+            return write!(f, " (of {})", self.expected.len());
+        }
+        f.write_str("; expected one of ")?;
         for (i, value) in self.expected.iter().take(SHOWN).enumerate() {
             let sep = if i == 0 { "" } else { ", " };
             write!(f, "{sep}{value:?}")?;

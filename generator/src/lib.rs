@@ -13,6 +13,7 @@
 //!     .unwrap_or_else(|err| panic!("{err}"));
 //! ```
 
+pub mod cldr;
 pub mod conformance;
 pub mod diagnostics;
 pub mod docs;

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
+use crate::cldr::{self, LocaleInfo};
 use crate::diagnostics::pointer_token;
 use crate::load::Tool;
 use crate::naming::{self, Scope};
@@ -107,6 +108,38 @@ pub struct EnumType {
     pub variants: Vec<Variant>,
     /// The tools that use it, sorted.
     pub used_by: Vec<String>,
+    /// The CLDR data of a locale enum (see [`detect_locale`]); `None` for other enums.
+    pub locale: Option<LocaleInfo>,
+}
+
+/// The schema keyword that forces locale detection on (`true`) or off (`false`) for one enum.
+pub const LOCALE_KEYWORD: &str = "x-toolgen-locale";
+
+/// Decides whether an enum is a locale enum, and resolves its CLDR data when it is.
+///
+/// It is one when every value is a well-formed BCP 47 language tag (as icu_locale_core parses
+/// it) and either a name it was found under says locale, language or lang, or it has at least
+/// ten values whose languages CLDR knows. `forced` (the [`LOCALE_KEYWORD`]) overrides the
+/// names and the count, but never makes a non-tag a locale.
+pub fn detect_locale(
+    values: &[String],
+    hints: &[String],
+    forced: Option<bool>,
+) -> Option<LocaleInfo> {
+    if forced == Some(false) {
+        return None;
+    }
+    let tags: Vec<_> = values
+        .iter()
+        .map(|v| cldr::parse_tag(v))
+        .collect::<Option<_>>()?;
+    let named = hints.iter().any(|hint| naming::says_locale(hint));
+    let many = tags.len() >= 10 && tags.iter().all(cldr::is_known_language);
+    if forced == Some(true) || named || many {
+        cldr::resolve(values)
+    } else {
+        None
+    }
 }
 
 /// One enum value and its variant name.
@@ -153,7 +186,8 @@ pub fn build_with(tools: &[Tool], options: &ModelOptions) -> Model {
         by_provider.entry(&tool.provider).or_default().push(tool);
     }
     let mut module_scope = Scope::with_reserved(["runtime", "crate", "self", "super"]);
-    let mut feature_scope = Scope::with_reserved(["default", "full"]);
+    // `icu` is the generated crate's feature for locale interop (`emit::locale`).
+    let mut feature_scope = Scope::with_reserved(["default", "full", "icu"]);
     let providers = by_provider
         .into_iter()
         .map(|(folder, tools)| {
@@ -176,6 +210,8 @@ struct Found {
     hint_path: Vec<String>,
     values: Vec<String>,
     description: Option<String>,
+    /// The enum schema's [`LOCALE_KEYWORD`], when it has a boolean one.
+    forced_locale: Option<bool>,
 }
 
 fn build_provider(
@@ -241,7 +277,7 @@ fn build_provider(
                 schema,
                 "",
                 &[],
-                &mut |pointer, hint_path, values, description| {
+                &mut |pointer, hint_path, values, description, forced_locale| {
                     // A root type stays a struct; a named definition that is an enum becomes one.
                     if pointer.is_empty() && definition < roots {
                         return;
@@ -254,6 +290,7 @@ fn build_provider(
                         hint_path,
                         values,
                         description,
+                        forced_locale,
                     });
                 },
             );
@@ -318,6 +355,8 @@ fn build_provider(
                         .last()
                         .cloned()
                         .unwrap_or_else(|| f.prefix.clone());
+                    let locale =
+                        detect_locale(&f.values, std::slice::from_ref(&hint), f.forced_locale);
                     locals.push((
                         f.values.clone(),
                         EnumType {
@@ -326,6 +365,7 @@ fn build_provider(
                             hints: vec![hint],
                             variants: variants(&f.values),
                             used_by: vec![op.tool.name.clone()],
+                            locale,
                         },
                     ));
                     name
@@ -381,7 +421,14 @@ fn name_shared_enums(
     for values in shared_values {
         let mut hint_counts: BTreeMap<String, usize> = BTreeMap::new();
         let mut used_by = BTreeSet::new();
+        let mut forced = None;
         for f in found.iter().filter(|f| &f.values == values) {
+            // A `false` anywhere wins: one tool saying "not a locale" is enough to be careful.
+            forced = match (forced, f.forced_locale) {
+                (Some(false), _) | (_, Some(false)) => Some(false),
+                (Some(true), _) | (_, Some(true)) => Some(true),
+                _ => None,
+            };
             let hint = f
                 .hint_path
                 .last()
@@ -393,7 +440,7 @@ fn name_shared_enums(
         let mut hints: Vec<(String, usize)> = hint_counts.into_iter().collect();
         hints.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let base = naming::type_name(&hints[0].0);
-        candidates.push((base, values.clone(), hints, used_by));
+        candidates.push((base, values.clone(), hints, used_by, forced));
     }
     let mut by_base: BTreeMap<String, usize> = BTreeMap::new();
     for (base, ..) in &candidates {
@@ -404,7 +451,7 @@ fn name_shared_enums(
     candidates.sort_by_key(|(base, values, ..)| (by_base[base] > 1, base.clone(), values.clone()));
     candidates
         .into_iter()
-        .map(|(base, values, hints, used_by)| {
+        .map(|(base, values, hints, used_by, forced)| {
             let wanted = if by_base[&base] > 1 {
                 let prefix = common_namespace(&used_by);
                 format!(
@@ -415,14 +462,17 @@ fn name_shared_enums(
                 base
             };
             let name = scope.claim(&wanted, "");
+            let hints: Vec<String> = hints.into_iter().map(|(h, _)| h).collect();
+            let locale = detect_locale(&values, &hints, forced);
             SharedEnum {
                 variants_values: values.clone(),
                 ty: EnumType {
                     name,
                     description: None,
-                    hints: hints.into_iter().map(|(h, _)| h).collect(),
+                    hints,
                     variants: variants(&values),
                     used_by: used_by.into_iter().collect(),
+                    locale,
                 },
             }
         })
@@ -518,7 +568,7 @@ fn string_enum(object: &Map<String, Value>) -> Option<Vec<String>> {
     Some(out)
 }
 
-type OnEnum<'a> = dyn FnMut(String, Vec<String>, Vec<String>, Option<String>) + 'a;
+type OnEnum<'a> = dyn FnMut(String, Vec<String>, Vec<String>, Option<String>, Option<bool>) + 'a;
 
 /// Walks a schema and reports every string enum with its pointer and property path.
 fn find_enums(schema: &Value, pointer: &str, hint_path: &[String], on_enum: &mut OnEnum<'_>) {
@@ -530,7 +580,14 @@ fn find_enums(schema: &Value, pointer: &str, hint_path: &[String], on_enum: &mut
             .get("description")
             .and_then(Value::as_str)
             .map(str::to_string);
-        on_enum(pointer.to_string(), hint_path.to_vec(), values, description);
+        let forced_locale = object.get(LOCALE_KEYWORD).and_then(Value::as_bool);
+        on_enum(
+            pointer.to_string(),
+            hint_path.to_vec(),
+            values,
+            description,
+            forced_locale,
+        );
         return;
     }
     for key in ["properties", "patternProperties", "$defs", "definitions"] {
@@ -857,5 +914,52 @@ impl Namespace {
             out.extend(child.all_namespaces());
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(values: &[&str]) -> Vec<String> {
+        values.iter().map(|v| v.to_string()).collect()
+    }
+
+    #[test]
+    fn locale_detection() {
+        let few = strings(&["en", "fr-CA", "pt-BR"]);
+        let ten = strings(&["de", "fr", "it", "es", "nl", "pt", "pl", "sv", "da", "fi"]);
+        let hint = |h: &str| vec![h.to_string()];
+        // A locale-ish name, or ten tags of known languages.
+        assert!(detect_locale(&few, &hint("locale"), None).is_some());
+        assert!(detect_locale(&few, &hint("preferredLanguage"), None).is_some());
+        assert!(detect_locale(&ten, &hint("subtitles"), None).is_some());
+        // Neither.
+        assert!(detect_locale(&few, &hint("kind"), None).is_none());
+        // The override, both ways.
+        assert!(detect_locale(&few, &hint("kind"), Some(true)).is_some());
+        assert!(detect_locale(&few, &hint("locale"), Some(false)).is_none());
+        assert!(detect_locale(&ten, &hint("subtitles"), Some(false)).is_none());
+    }
+
+    #[test]
+    fn non_locale_enums_are_not_detected() {
+        // Ten or more values that are not tags.
+        let sizes = strings(&["xxs", "xs", "s", "m", "l", "xl", "xxl", "3xl", "4xl", "5xl"]);
+        assert!(detect_locale(&sizes, &["size".to_string()], None).is_none());
+        // Ten short words that parse as tags but name no language CLDR knows.
+        let codes = strings(&[
+            "aaa", "bbb", "ccc", "ddd", "eee", "fff", "ggg", "hhh", "iii", "jjj",
+        ]);
+        assert!(detect_locale(&codes, &["code".to_string()], None).is_none());
+        // A locale-ish name with values that are not BCP 47 tags; the override cannot help.
+        for values in [
+            strings(&["en_US", "fr_FR"]),
+            strings(&["auto", "en-US"]),
+            strings(&["English", "Français"]),
+        ] {
+            assert!(detect_locale(&values, &["locale".to_string()], None).is_none());
+            assert!(detect_locale(&values, &["lang".to_string()], Some(true)).is_none());
+        }
     }
 }

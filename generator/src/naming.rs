@@ -202,6 +202,17 @@ pub fn accessor_type(path: &[String]) -> String {
     finish_pascal(join_pascal(&words), "Root")
 }
 
+/// Does a property or schema name say that it holds a locale (`locale`, `preferredLanguage`,
+/// `ui_lang`)?
+pub fn says_locale(name: &str) -> bool {
+    words(name).iter().any(|word| {
+        matches!(
+            word.as_str(),
+            "locale" | "locales" | "language" | "languages" | "lang" | "langs"
+        )
+    })
+}
+
 /// Hands out unique names within one Rust namespace (a module's types, an enum's variants, an
 /// impl block's methods).
 ///
@@ -315,6 +326,22 @@ mod tests {
         assert_eq!(accessor_type(&path), "UserManagementInvitations");
         assert_eq!(feature_name("workos-derived"), "workos-derived");
         assert_eq!(feature_name("Cloud Flare"), "cloud-flare");
+    }
+
+    #[test]
+    fn locale_names() {
+        for yes in [
+            "locale",
+            "preferredLanguage",
+            "ui_lang",
+            "LANGUAGES",
+            "lang-code",
+        ] {
+            assert!(says_locale(yes), "{yes}");
+        }
+        for no in ["slang", "format", "localeish", "region", ""] {
+            assert!(!says_locale(no), "{no}");
+        }
     }
 
     #[test]

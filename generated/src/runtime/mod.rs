@@ -4,10 +4,12 @@
 //! [`Transport`] it sends tool calls through, the results and the errors.
 //!
 //! This module is the same for every provider and every schema; the generated code only adds
-//! typed parameters and namespaced methods on top of it.
+//! typed parameters and namespaced methods on top of it, and the data of its locale enums
+//! for [`locale`].
 
 mod client;
 mod error;
+pub mod locale;
 mod memory;
 mod output;
 mod transport;

@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::docs::{self, DocOptions};
+use crate::emit::locale;
 use crate::model::EnumType;
 
 /// The enum, its constants and its conversions.
@@ -18,6 +19,25 @@ pub(crate) fn string_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> 
     let values: Vec<&str> = ty.variants.iter().map(|v| v.value.as_str()).collect();
     let variant_docs = values.iter().map(|v| docs::code(v));
     let type_name = ty.name.as_str();
+    // A locale enum parses case-insensitively and brings its locale API; others parse exactly.
+    let parsing = match &ty.locale {
+        Some(info) => locale::impls(ty, info),
+        None => quote! {
+            impl ::std::str::FromStr for #name {
+                type Err = crate::runtime::ParseEnumError;
+
+                fn from_str(value: &str) -> ::std::result::Result<Self, crate::runtime::ParseEnumError> {
+                    const VALUES: &[&str] = &[#(#values),*];
+                    match value {
+                        #(#values => ::std::result::Result::Ok(Self::#idents),)*
+                        _ => ::std::result::Result::Err(
+                            crate::runtime::ParseEnumError::new(#type_name, value, VALUES),
+                        ),
+                    }
+                }
+            }
+        },
+    };
     quote! {
         #[doc = #doc]
         #[derive(
@@ -56,19 +76,7 @@ pub(crate) fn string_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> 
             }
         }
 
-        impl ::std::str::FromStr for #name {
-            type Err = crate::runtime::ParseEnumError;
-
-            fn from_str(value: &str) -> ::std::result::Result<Self, crate::runtime::ParseEnumError> {
-                const VALUES: &[&str] = &[#(#values),*];
-                match value {
-                    #(#values => ::std::result::Result::Ok(Self::#idents),)*
-                    _ => ::std::result::Result::Err(
-                        crate::runtime::ParseEnumError::new(#type_name, value, VALUES),
-                    ),
-                }
-            }
-        }
+        #parsing
 
         impl ::std::convert::TryFrom<&str> for #name {
             type Error = crate::runtime::ParseEnumError;
@@ -89,6 +97,9 @@ fn enum_doc(ty: &EnumType, shared: bool, options: &DocOptions) -> String {
         }
         _ => format!("One of the {count} values of {}.", docs::code(hint)),
     };
+    if ty.locale.is_some() {
+        doc.push_str(&locale::doc(ty));
+    }
     if shared {
         doc.push_str("\n\nShared by these tools, which accept exactly the same values:\n");
         for tool in &ty.used_by {

@@ -1,6 +1,7 @@
 //! Emit: turns the model into the generated crate's files, as token streams and text. No I/O.
 
 mod enums;
+mod locale;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -15,6 +16,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    ("locale.rs", include_str!("../../runtime/locale.rs")),
     ("memory.rs", include_str!("../../runtime/memory.rs")),
     ("output.rs", include_str!("../../runtime/output.rs")),
     ("transport.rs", include_str!("../../runtime/transport.rs")),
@@ -580,6 +582,21 @@ fn cargo_toml(model: &Model, options: &EmitOptions, uses: &Dependencies) -> Stri
     for provider in &model.providers {
         out.push_str(&format!("{} = []\n", provider.feature));
     }
+    let has_locales = model.providers.iter().any(|provider| {
+        provider.shared_enums.iter().any(|e| e.locale.is_some())
+            || provider
+                .root
+                .all_operations()
+                .iter()
+                .any(|op| op.local_enums.iter().any(|e| e.locale.is_some()))
+    });
+    if has_locales {
+        out.push_str(&format!(
+            "# Converts the locale enums to and from `icu_locale_core::LanguageIdentifier` \
+             (needs Rust 1.88).\n{} = [\"dep:icu_locale_core\"]\n",
+            locale::ICU_FEATURE
+        ));
+    }
     out.push_str(
         "\n[dependencies]\n\
          serde = { version = \"1.0.190\", features = [\"derive\"] }\n\
@@ -592,6 +609,11 @@ fn cargo_toml(model: &Model, options: &EmitOptions, uses: &Dependencies) -> Stri
     }
     if uses.uuid {
         out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
+    }
+    if has_locales {
+        out.push_str(
+            "icu_locale_core = { version = \"2.4\", optional = true, default-features = false, features = [\"alloc\"] }\n",
+        );
     }
     out.push_str(
         "\n[lints.rust]\n\
