@@ -54,8 +54,8 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> Result<String, toolgen_sdk::Error> {
-    let mut builder = workos::Client::connect_http(&args.url)
-        .timeout(Duration::from_secs(args.timeout_secs));
+    let mut builder =
+        workos::Client::connect_http(&args.url).timeout(Duration::from_secs(args.timeout_secs));
     if let Ok(key) = std::env::var("WORKOS_API_KEY") {
         builder = builder.bearer_token(key);
     }

@@ -42,7 +42,10 @@ async fn main() -> ExitCode {
     };
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(args.port);
     let names: Vec<String> = server.tools().iter().map(|t| t.name.to_string()).collect();
-    println!("serving {} at http://127.0.0.1:{port}/mcp", names.join(", "));
+    println!(
+        "serving {} at http://127.0.0.1:{port}/mcp",
+        names.join(", ")
+    );
     println!("press Ctrl-C to stop");
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;

@@ -103,7 +103,11 @@ fn an_empty_input_schema_takes_any_object() {
         .build()
         .expect("runtime");
     runtime
-        .block_on(client.ping(&PingParams::from(arguments.clone())).into_future())
+        .block_on(
+            client
+                .ping(&PingParams::from(arguments.clone()))
+                .into_future(),
+        )
         .expect("call");
     assert_eq!(transport.calls()[0].name, "ping");
     assert_eq!(transport.calls()[0].arguments, arguments);

@@ -7,8 +7,8 @@ use std::future::IntoFuture;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{Map, Value};
 use tracing::Instrument;
 
@@ -111,7 +111,13 @@ impl Client {
         P: Serialize + ?Sized,
     {
         let arguments = to_arguments(name, params);
-        Call::new(self, Cow::Owned(name.to_string()), false, arguments, untyped)
+        Call::new(
+            self,
+            Cow::Owned(name.to_string()),
+            false,
+            arguments,
+            untyped,
+        )
     }
 
     /// Calls the tool `name` with an arguments object as is.

@@ -21,7 +21,7 @@ pub use self::error::{
 };
 pub use self::memory::MemoryTransport;
 pub use self::output::{Content, ToolOutput};
-pub use self::retry::{RetryPolicy, ToolInfo, parse_retry_after};
+pub use self::retry::{parse_retry_after, RetryPolicy, ToolInfo};
 #[cfg(feature = "transport-rmcp")]
 pub use self::rmcp_transport::{HttpBuilder, RmcpTransport, Secret, StdioBuilder};
 pub use self::transport::{BoxFuture, ToolCall, ToolResult, Transport};

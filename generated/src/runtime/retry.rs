@@ -143,13 +143,16 @@ mod tests {
     #[test]
     fn only_allowed_or_unsent_calls_are_retried() {
         let policy = RetryPolicy::default();
-        let refused = Error::Transport(TransportError::new("x").kind_of(TransportErrorKind::Connect));
+        let refused =
+            Error::Transport(TransportError::new("x").kind_of(TransportErrorKind::Connect));
         assert!(policy.delay_after(&refused, 1, false).is_some());
         assert!(policy.delay_after(&http(500, None), 1, false).is_none());
         assert!(policy.delay_after(&http(500, None), 1, true).is_some());
         assert!(policy.delay_after(&http(400, None), 1, true).is_none());
         assert!(policy.delay_after(&http(500, None), 3, true).is_none());
-        assert!(RetryPolicy::disabled().delay_after(&refused, 1, true).is_none());
+        assert!(RetryPolicy::disabled()
+            .delay_after(&refused, 1, true)
+            .is_none());
     }
 
     #[test]

@@ -21,7 +21,7 @@ use ::rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
 use super::client::{Client, DEFAULT_TIMEOUT};
 use super::error::{Error, TransportError, TransportErrorKind};
 use super::output::Content;
-use super::retry::{RetryPolicy, parse_retry_after};
+use super::retry::{parse_retry_after, RetryPolicy};
 use super::transport::{BoxFuture, ToolCall, ToolResult, Transport};
 
 /// A secret (token or key): usable, but never shown by `Debug` or `Display`.
@@ -143,12 +143,7 @@ fn chain_error(err: &(dyn std::error::Error + 'static), message: String) -> Erro
     let mut next = Some(err);
     while let Some(current) = next {
         if let Some(status) = current.downcast_ref::<HttpStatusError>() {
-            let delay = status.retry_after.as_deref().and_then(parse_retry_after);
-            return Error::Transport(
-                TransportError::new(format!("the server answered HTTP {}", status.status))
-                    .kind_of(TransportErrorKind::HttpStatus(status.status))
-                    .retry_after(delay),
-            );
+            return http_status(status);
         }
         if let Some(http) = current.downcast_ref::<StreamableHttpError<::reqwest::Error>>() {
             match http {
@@ -175,6 +170,10 @@ fn chain_error(err: &(dyn std::error::Error + 'static), message: String) -> Erro
                         message: format!("the reply has the content type {kind:?}"),
                     };
                 }
+                // `transparent` hides the status from the chain of sources; look at it here.
+                StreamableHttpError::HttpStatus(status) => return http_status(status),
+                // rmcp does not expose the HTTP client's error as a source; look at it here.
+                StreamableHttpError::Client(inner) => return chain_error(inner, message),
                 StreamableHttpError::TransportChannelClosed => {
                     return Error::Transport(
                         TransportError::new(message).kind_of(TransportErrorKind::Closed),
@@ -199,9 +198,9 @@ fn chain_error(err: &(dyn std::error::Error + 'static), message: String) -> Erro
         if let Some(io) = current.downcast_ref::<std::io::Error>() {
             use std::io::ErrorKind;
             let kind = match io.kind() {
-                ErrorKind::ConnectionRefused | ErrorKind::NotFound | ErrorKind::AddrNotAvailable => {
-                    TransportErrorKind::Connect
-                }
+                ErrorKind::ConnectionRefused
+                | ErrorKind::NotFound
+                | ErrorKind::AddrNotAvailable => TransportErrorKind::Connect,
                 ErrorKind::BrokenPipe
                 | ErrorKind::ConnectionReset
                 | ErrorKind::ConnectionAborted
@@ -213,6 +212,15 @@ fn chain_error(err: &(dyn std::error::Error + 'static), message: String) -> Erro
         next = current.source();
     }
     Error::Transport(TransportError::new(message))
+}
+
+fn http_status(status: &HttpStatusError) -> Error {
+    let delay = status.retry_after.as_deref().and_then(parse_retry_after);
+    Error::Transport(
+        TransportError::new(format!("the server answered HTTP {}", status.status))
+            .kind_of(TransportErrorKind::HttpStatus(status.status))
+            .retry_after(delay),
+    )
 }
 
 /// Settings shared by both builders.
@@ -358,8 +366,8 @@ impl<C: From<Client>> HttpBuilder<C> {
             value.set_sensitive(true);
             headers.insert(name, value);
         }
-        let mut config =
-            StreamableHttpClientTransportConfig::with_uri(self.url.as_str()).custom_headers(headers);
+        let mut config = StreamableHttpClientTransportConfig::with_uri(self.url.as_str())
+            .custom_headers(headers);
         if let Some(token) = &self.bearer {
             config = config.auth_header(token.expose());
         }
@@ -476,7 +484,9 @@ impl<C: From<Client>> StdioBuilder<C> {
             }
         })
         .await?;
-        Ok(self.settings.client(RmcpTransport::new(service, self.command)))
+        Ok(self
+            .settings
+            .client(RmcpTransport::new(service, self.command)))
     }
 }
 
@@ -488,8 +498,8 @@ async fn with_retries<F, Fut>(
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<
-            Output = Result<RunningService<RoleClient, ()>, ::rmcp::service::ClientInitializeError>,
-        >,
+        Output = Result<RunningService<RoleClient, ()>, ::rmcp::service::ClientInitializeError>,
+    >,
 {
     let mut attempt = 0;
     loop {
@@ -530,8 +540,10 @@ fn initialize_error(err: ::rmcp::service::ClientInitializeError) -> Error {
             }
         }
         Init::ConnectionClosed(context) => Error::Transport(
-            TransportError::new(format!("the server closed the session during the handshake ({context})"))
-                .kind_of(TransportErrorKind::Closed),
+            TransportError::new(format!(
+                "the server closed the session during the handshake ({context})"
+            ))
+            .kind_of(TransportErrorKind::Closed),
         ),
         other => Error::UnexpectedResponse {
             message: format!("the MCP handshake failed: {other}"),

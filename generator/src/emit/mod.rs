@@ -430,7 +430,10 @@ fn tool_module(
     let (output, call) = match &op.output_type {
         Some(output) => {
             let output = format_ident!("{output}");
-            (quote!(#output), quote!(self.client.call_typed(#info, params)))
+            (
+                quote!(#output),
+                quote!(self.client.call_typed(#info, params)),
+            )
         }
         None => (
             quote!(crate::runtime::ToolOutput),
@@ -508,7 +511,8 @@ fn method_doc(op: &Operation, options: &DocOptions) -> String {
         Some(output) => call.push_str(&format!(
             " Awaiting the call gives its structured result as [`{output}`]."
         )),
-        None => call.push_str(" Awaiting the call gives its [`ToolOutput`](crate::runtime::ToolOutput)."),
+        None => call
+            .push_str(" Awaiting the call gives its [`ToolOutput`](crate::runtime::ToolOutput)."),
     }
     if is_retry_safe(op) {
         call.push_str(" Transient failures are retried by the client's retry policy.");
