@@ -8,3 +8,5 @@ pub const GENERATED_BY_BUILD: &str = env!("TOOLGEN_GENERATED");
 
 /// Where the build step wrote the fixture crate generated from `tests/fixtures/schemas/`.
 pub const FIXTURES_BY_BUILD: &str = env!("TOOLGEN_FIXTURES");
+
+pub mod echo;

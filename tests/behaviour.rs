@@ -7,11 +7,12 @@ use toolgen_sdk::workos;
 use toolgen_sdk::workos::user_management::invitations::CreateParams;
 use toolgen_sdk::workos::user_management::invitations::create::Locale;
 
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
+fn block_on<F: std::future::IntoFuture>(future: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
+        .enable_time()
         .build()
         .expect("a runtime")
-        .block_on(future)
+        .block_on(future.into_future())
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Schema constructs, compiled and run: constraints enforced by `validate()` before any call,
 //! `const` and `$ref`s typed, and the messy spellings real schemas use.
 
+use std::future::IntoFuture;
+
 use serde_json::json;
 use toolgen_fixtures::constructs::bounds::check::{CheckParams, Kind};
 use toolgen_fixtures::runtime::{Error, MemoryTransport, Validator};
@@ -79,10 +81,11 @@ fn invalid_arguments_never_reach_the_transport() {
     let mut params: CheckParams = serde_json::from_value(valid_check()).expect("valid");
     params.step = Some(3);
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
         .expect("runtime");
     let err = runtime
-        .block_on(client.bounds().check(&params))
+        .block_on(client.bounds().check(&params).into_future())
         .expect_err("invalid");
     match err {
         Error::InvalidArguments { tool, violations } => {
@@ -101,7 +104,7 @@ fn invalid_arguments_never_reach_the_transport() {
 
     params.step = Some(10);
     runtime
-        .block_on(client.bounds().check(&params))
+        .block_on(client.bounds().check(&params).into_future())
         .expect("valid arguments are sent");
     assert_eq!(transport.calls().len(), 1);
 }

@@ -1,5 +1,7 @@
 //! Behaviour of the fixture crate (`tests/fixtures/schemas`), compiled and run.
 
+use std::future::IntoFuture;
+
 use serde_json::json;
 use toolgen_fixtures::runtime::MemoryTransport;
 
@@ -97,10 +99,15 @@ fn an_empty_input_schema_takes_any_object() {
     let mut arguments = serde_json::Map::new();
     arguments.insert("anything".into(), json!(1));
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
         .build()
         .expect("runtime");
     runtime
-        .block_on(client.ping(&PingParams::from(arguments.clone())))
+        .block_on(
+            client
+                .ping(&PingParams::from(arguments.clone()))
+                .into_future(),
+        )
         .expect("call");
     assert_eq!(transport.calls()[0].name, "ping");
     assert_eq!(transport.calls()[0].arguments, arguments);

@@ -6,7 +6,7 @@
 //!
 //! - [`workos`]: 1 tool (feature `workos`)
 //!
-//! Every call goes through a [`Transport`]; [`MemoryTransport`](runtime::MemoryTransport) records calls for tests.
+//! Every call goes through a [`Transport`]; [`MemoryTransport`](runtime::MemoryTransport) records calls for tests. With the `transport-rmcp` feature (on by default), each provider's `Client::connect_http` and `Client::spawn_stdio` reach real MCP servers through rmcp.
 #[rustfmt::skip]
 pub mod runtime;
 #[cfg(feature = "workos")]

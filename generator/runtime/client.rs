@@ -1,27 +1,49 @@
-//! The [`Client`]: serializes typed parameters and calls tools through a [`Transport`].
+//! The [`Client`]: serializes typed parameters and calls tools through a [`Transport`], with a
+//! timeout, retries and one tracing span per call; [`Call`] is one call, ready to be awaited.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::future::IntoFuture;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+use tracing::Instrument;
 
 use super::error::{Error, Violation};
 use super::output::ToolOutput;
-use super::transport::{ToolCall, Transport};
+use super::retry::{RetryPolicy, ToolInfo};
+use super::transport::{BoxFuture, ToolCall, ToolResult, Transport};
+
+/// How long one attempt of a call may take when nothing else is set.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A connection to an MCP server, shared by every provider's typed client.
 ///
-/// Cloning is cheap: clones share the transport.
+/// Cloning is cheap (one reference count): clones share the transport, its session and the
+/// settings, and can be used from many tasks at once. Calls need a Tokio runtime with its timer
+/// enabled, for timeouts and backoff.
 #[derive(Clone)]
 pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Clone)]
+struct Inner {
     transport: Arc<dyn Transport>,
+    timeout: Duration,
+    retry: RetryPolicy,
+    log_arguments: bool,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("transport", &self.transport)
+            .field("transport", &self.inner.transport)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
             .finish()
     }
 }
@@ -29,80 +51,347 @@ impl fmt::Debug for Client {
 impl Client {
     /// A client that sends every call through `transport`.
     pub fn new(transport: impl Transport) -> Self {
-        Self {
-            transport: Arc::new(transport),
-        }
+        Self::from_shared(Arc::new(transport))
     }
 
     /// A client over a transport that is already shared.
     pub fn from_shared(transport: Arc<dyn Transport>) -> Self {
-        Self { transport }
+        Self {
+            inner: Arc::new(Inner {
+                transport,
+                timeout: DEFAULT_TIMEOUT,
+                retry: RetryPolicy::default(),
+                log_arguments: false,
+            }),
+        }
+    }
+
+    /// The same connection with another timeout for each attempt of a call (default 30 s).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        Arc::make_mut(&mut self.inner).timeout = timeout;
+        self
+    }
+
+    /// The same connection with another retry policy ([`RetryPolicy::disabled`] turns retries
+    /// off).
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        Arc::make_mut(&mut self.inner).retry = policy;
+        self
+    }
+
+    /// The same connection, logging each call's argument values in a `debug` event. Off by
+    /// default: arguments may hold personal data.
+    pub fn with_argument_logging(mut self, enabled: bool) -> Self {
+        Arc::make_mut(&mut self.inner).log_arguments = enabled;
+        self
     }
 
     /// The transport this client sends through.
     pub fn transport(&self) -> &Arc<dyn Transport> {
-        &self.transport
+        &self.inner.transport
+    }
+
+    /// The timeout of each attempt.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
     }
 
     /// Calls the tool `name` with `params` serialized as its arguments object.
     ///
     /// Fields that are `None` are left out of the arguments, not sent as `null`. A result the
-    /// tool marks as an error becomes [`Error::Tool`].
-    pub async fn call_tool<P>(&self, name: &str, params: &P) -> Result<ToolOutput, Error>
+    /// tool marks as an error becomes [`Error::Tool`]. The tool is not known to be retry-safe, so
+    /// only failures before sending are retried unless [`Call::retry`] opts in.
+    pub fn call_tool<P>(&self, name: &str, params: &P) -> Call<ToolOutput>
     where
         P: Serialize + ?Sized,
     {
-        let arguments = match serde_json::to_value(params) {
-            Ok(Value::Object(map)) => map,
-            Ok(Value::Null) => Map::new(),
-            Ok(other) => {
-                return Err(Error::InvalidArguments {
-                    tool: name.to_string(),
-                    violations: vec![Violation {
-                        pointer: String::new(),
-                        message: format!("the arguments must be a JSON object, not {other}"),
-                    }],
-                });
-            }
-            Err(err) => {
-                return Err(Error::InvalidArguments {
-                    tool: name.to_string(),
-                    violations: vec![Violation {
-                        pointer: String::new(),
-                        message: err.to_string(),
-                    }],
-                });
-            }
-        };
-        self.call_tool_raw(name, arguments).await
+        let arguments = to_arguments(name, params);
+        Call::new(
+            self,
+            Cow::Owned(name.to_string()),
+            false,
+            arguments,
+            untyped,
+        )
     }
 
     /// Calls the tool `name` with an arguments object as is.
-    pub async fn call_tool_raw(
-        &self,
-        name: &str,
-        arguments: Map<String, Value>,
-    ) -> Result<ToolOutput, Error> {
-        let call = ToolCall {
-            name: name.to_string(),
+    pub fn call_tool_raw(&self, name: &str, arguments: Map<String, Value>) -> Call<ToolOutput> {
+        Call::new(
+            self,
+            Cow::Owned(name.to_string()),
+            false,
+            Ok(arguments),
+            untyped,
+        )
+    }
+
+    /// Calls a known tool; the result is the whole [`ToolOutput`]. Generated methods use this
+    /// for tools without an `outputSchema`.
+    pub fn call<P>(&self, tool: ToolInfo, params: &P) -> Call<ToolOutput>
+    where
+        P: Serialize + ?Sized,
+    {
+        let arguments = to_arguments(tool.name, params);
+        Call::new(
+            self,
+            Cow::Borrowed(tool.name),
+            tool.retry_safe,
             arguments,
+            untyped,
+        )
+    }
+
+    /// A call that fails with [`Error::InvalidArguments`] when awaited and sends nothing.
+    /// Generated methods return it when the arguments break the tool's schema.
+    pub fn rejected<O>(&self, tool: ToolInfo, violations: Vec<Violation>) -> Call<O> {
+        let error = Error::InvalidArguments {
+            tool: tool.name.to_string(),
+            violations,
         };
-        let result = self.transport.call_tool(call).await?;
-        let output = ToolOutput {
-            content: result.content,
-            structured_content: result.structured_content,
-        };
-        if result.is_error {
-            let message = match output.text() {
-                text if text.is_empty() => "the tool reported an error".to_string(),
-                text => text,
-            };
-            return Err(Error::Tool {
-                tool: name.to_string(),
-                message,
-                output: Box::new(output),
-            });
+        Call::new(
+            self,
+            Cow::Borrowed(tool.name),
+            tool.retry_safe,
+            Err(error),
+            never_parsed::<O>,
+        )
+    }
+
+    /// Calls a known tool and parses its `structuredContent` as `O`. Generated methods use this
+    /// for tools with an `outputSchema`.
+    pub fn call_typed<P, O>(&self, tool: ToolInfo, params: &P) -> Call<O>
+    where
+        P: Serialize + ?Sized,
+        O: DeserializeOwned + Send + 'static,
+    {
+        let arguments = to_arguments(tool.name, params);
+        Call::new(
+            self,
+            Cow::Borrowed(tool.name),
+            tool.retry_safe,
+            arguments,
+            structured::<O>,
+        )
+    }
+}
+
+/// Serializes `params` as a tool's arguments object. A failure here is
+/// [`Error::InvalidArguments`], and nothing is sent.
+fn to_arguments<P>(tool: &str, params: &P) -> Result<Map<String, Value>, Error>
+where
+    P: Serialize + ?Sized,
+{
+    let invalid = |message: String| Error::InvalidArguments {
+        tool: tool.to_string(),
+        violations: vec![Violation {
+            pointer: String::new(),
+            message,
+        }],
+    };
+    match serde_json::to_value(params) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(Value::Null) => Ok(Map::new()),
+        Ok(other) => Err(invalid(format!(
+            "the arguments must be a JSON object, not {other}"
+        ))),
+        Err(err) => Err(invalid(err.to_string())),
+    }
+}
+
+/// The parser of a call that is never sent.
+fn never_parsed<O>(tool: &str, _output: ToolOutput) -> Result<O, Error> {
+    Err(Error::UnexpectedResponse {
+        message: format!("a rejected call to `{tool}` produced a result"),
+    })
+}
+
+fn untyped(_tool: &str, output: ToolOutput) -> Result<ToolOutput, Error> {
+    Ok(output)
+}
+
+fn structured<O: DeserializeOwned>(tool: &str, output: ToolOutput) -> Result<O, Error> {
+    output.json::<O>().map_err(|err| match err {
+        Error::UnexpectedResponse { message } => Error::UnexpectedResponse {
+            message: format!("the result of `{tool}` does not fit its outputSchema: {message}"),
+        },
+        other => other,
+    })
+}
+
+/// Turns a successful result into an [`Error::Tool`] when the tool flagged an error.
+fn check_tool_error(tool: &str, result: ToolResult) -> Result<ToolOutput, Error> {
+    let output = ToolOutput {
+        content: result.content,
+        structured_content: result.structured_content,
+    };
+    if !result.is_error {
+        return Ok(output);
+    }
+    let message = match output.text() {
+        text if text.is_empty() => "the tool reported an error".to_string(),
+        text => text,
+    };
+    Err(Error::Tool {
+        tool: tool.to_string(),
+        message,
+        output: Box::new(output),
+    })
+}
+
+type Parse<O> = fn(&str, ToolOutput) -> Result<O, Error>;
+
+/// One tool call, not sent yet: set per-call options, then `.await` it.
+///
+/// Awaiting sends the call; dropping the future before it finishes cancels the call (the
+/// transport stops waiting and tells the server, when it can).
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<O> {
+    client: Client,
+    tool: Cow<'static, str>,
+    retry_safe: bool,
+    arguments: Result<Map<String, Value>, Error>,
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    parse: Parse<O>,
+}
+
+impl<O> fmt::Debug for Call<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The argument values are left out on purpose.
+        f.debug_struct("Call")
+            .field("tool", &self.tool)
+            .field("retry_safe", &self.retry_safe)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<O> Call<O> {
+    fn new(
+        client: &Client,
+        tool: Cow<'static, str>,
+        retry_safe: bool,
+        arguments: Result<Map<String, Value>, Error>,
+        parse: Parse<O>,
+    ) -> Self {
+        Self {
+            client: client.clone(),
+            tool,
+            retry_safe,
+            arguments,
+            timeout: None,
+            retry: None,
+            parse,
         }
-        Ok(output)
+    }
+
+    /// The timeout of each attempt of this call, instead of the client's.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Opts in (or out) of retrying this call after failures that may have reached the server,
+    /// for a tool that is not marked read-only or idempotent. Only do this when repeating the
+    /// call is harmless.
+    pub fn retry(mut self, enabled: bool) -> Self {
+        self.retry_safe = enabled;
+        self
+    }
+
+    /// The retry policy of this call, instead of the client's.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+}
+
+impl<O: Send + 'static> IntoFuture for Call<O> {
+    type Output = Result<O, Error>;
+    type IntoFuture = BoxFuture<'static, Result<O, Error>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.run())
+    }
+}
+
+impl<O> Call<O> {
+    async fn run(self) -> Result<O, Error> {
+        let Self {
+            client,
+            tool,
+            retry_safe,
+            arguments,
+            timeout,
+            retry,
+            parse,
+        } = self;
+        let mut arguments = arguments?;
+        let inner = &client.inner;
+        let timeout = timeout.unwrap_or(inner.timeout);
+        let policy = retry.as_ref().unwrap_or(&inner.retry);
+        let span = tracing::info_span!(
+            "mcp.call_tool",
+            tool = %tool,
+            attempt = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+        );
+        if inner.log_arguments {
+            let shown = Value::Object(arguments.clone());
+            tracing::debug!(parent: &span, arguments = %shown, "arguments");
+        }
+        let started = Instant::now();
+        let result = async {
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                tracing::Span::current().record("attempt", attempt);
+                // The last attempt gives its arguments away; earlier ones keep a copy to resend.
+                let sent = if attempt < policy.attempts() {
+                    arguments.clone()
+                } else {
+                    std::mem::take(&mut arguments)
+                };
+                let call = ToolCall {
+                    name: tool.to_string(),
+                    arguments: sent,
+                };
+                let outcome =
+                    match tokio::time::timeout(timeout, inner.transport.call_tool(call)).await {
+                        Ok(outcome) => outcome,
+                        Err(_) => Err(Error::Timeout { after: timeout }),
+                    };
+                match outcome {
+                    Ok(result) => return check_tool_error(&tool, result),
+                    Err(err) => match policy.delay_after(&err, attempt, retry_safe) {
+                        Some(delay) => {
+                            tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, error = %err, "retrying");
+                            tokio::time::sleep(delay).await;
+                        }
+                        None => return Err(err),
+                    },
+                }
+            }
+        }
+        .instrument(span.clone())
+        .await
+        .and_then(|output| parse(&tool, output));
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        span.record(
+            "outcome",
+            match &result {
+                Ok(_) => "ok",
+                Err(_) => "error",
+            },
+        );
+        result
     }
 }

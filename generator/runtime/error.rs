@@ -28,11 +28,12 @@ pub enum Error {
         /// Extra data the server attached.
         data: Option<serde_json::Value>,
     },
-    /// The request did not reach the server, or its answer did not come back.
+    /// The request did not reach the server, the server answered with an HTTP error status, or
+    /// its answer did not come back. [`TransportError::kind`] tells which.
     Transport(TransportError),
-    /// No answer came within the allowed time.
+    /// No answer came within the allowed time (per attempt).
     Timeout {
-        /// How long the call waited.
+        /// How long the attempt waited.
         after: Duration,
     },
     /// The arguments break the tool's schema; nothing was sent.
@@ -101,10 +102,28 @@ impl fmt::Display for Violation {
     }
 }
 
+/// What kind of transport failure a [`TransportError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The connection could not be made: the request was never sent.
+    Connect,
+    /// The server answered with an HTTP error status.
+    HttpStatus(u16),
+    /// The reply was larger than the client accepts.
+    ResponseTooLarge,
+    /// The connection or the session closed before the reply came.
+    Closed,
+    /// Any other failure.
+    Other,
+}
+
 /// A failure to reach the server or to read its answer.
 #[derive(Debug)]
 pub struct TransportError {
+    kind: TransportErrorKind,
     message: String,
+    retry_after: Option<Duration>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -112,7 +131,9 @@ impl TransportError {
     /// A transport failure described by `message`.
     pub fn new(message: impl Into<String>) -> Self {
         Self {
+            kind: TransportErrorKind::Other,
             message: message.into(),
+            retry_after: None,
             source: None,
         }
     }
@@ -123,8 +144,56 @@ impl TransportError {
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
         Self {
-            message: message.into(),
             source: Some(Box::new(source)),
+            ..Self::new(message)
+        }
+    }
+
+    /// The same failure, classified as `kind`.
+    pub fn kind_of(mut self, kind: TransportErrorKind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// The same failure, with the delay the server asked for before a retry (`Retry-After`).
+    pub fn retry_after(mut self, delay: Option<Duration>) -> Self {
+        self.retry_after = delay;
+        self
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// The HTTP status, when the server answered with an error status.
+    pub fn status(&self) -> Option<u16> {
+        match self.kind {
+            TransportErrorKind::HttpStatus(status) => Some(status),
+            _ => None,
+        }
+    }
+
+    /// The delay the server asked for before a retry (`Retry-After`), if any.
+    pub fn retry_after_delay(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// Whether the request certainly never reached the server, so that sending it again
+    /// cannot repeat its effect.
+    pub fn is_before_send(&self) -> bool {
+        self.kind == TransportErrorKind::Connect
+    }
+
+    /// Whether trying again later may succeed: a connection failure, a closed connection,
+    /// HTTP 408, 429 or a 5xx status.
+    pub fn is_transient(&self) -> bool {
+        match self.kind {
+            TransportErrorKind::Connect | TransportErrorKind::Closed => true,
+            TransportErrorKind::HttpStatus(status) => {
+                status == 408 || status == 429 || (500..=599).contains(&status)
+            }
+            TransportErrorKind::ResponseTooLarge | TransportErrorKind::Other => false,
         }
     }
 }
@@ -188,11 +257,7 @@ impl ParseEnumError {
 impl fmt::Display for ParseEnumError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const SHOWN: usize = 12;
-        write!(
-            f,
-            "{:?} is not a valid {}",
-            self.value, self.type_name
-        )?;
+        write!(f, "{:?} is not a valid {}", self.value, self.type_name)?;
         if !self.closest.is_empty() {
             f.write_str("; the closest supported values are ")?;
             for (i, value) in self.closest.iter().enumerate() {

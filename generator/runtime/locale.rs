@@ -87,7 +87,9 @@ impl LocaleTable {
         ranges.sort_by_key(|&(q, _)| std::cmp::Reverse(q));
         let refused = |index: usize| {
             ranges.iter().any(|&(q, tag)| {
-                q == 0 && tag != "*" && covers(tag, self.values.get(index).copied().unwrap_or_default())
+                q == 0
+                    && tag != "*"
+                    && covers(tag, self.values.get(index).copied().unwrap_or_default())
             })
         };
         ranges
@@ -159,7 +161,11 @@ impl LocaleTable {
         let picked = self.lookup(text);
         // Long input says nothing more about what was meant, and would cost more to compare.
         let text: Vec<u8> = text.bytes().take(32).map(normalize).collect();
-        let language: Vec<u8> = text.split(|&b| b == b'-').next().unwrap_or_default().to_vec();
+        let language: Vec<u8> = text
+            .split(|&b| b == b'-')
+            .next()
+            .unwrap_or_default()
+            .to_vec();
         let mut ranked: Vec<(bool, bool, usize, usize)> = self
             .rows
             .iter()
@@ -282,7 +288,8 @@ impl Tag {
             tag.script = Some(script);
             subtags.next();
         }
-        let is_region = |s: &&[u8]| alpha(s, 2) || (s.len() == 3 && s.iter().all(u8::is_ascii_digit));
+        let is_region =
+            |s: &&[u8]| alpha(s, 2) || (s.len() == 3 && s.iter().all(u8::is_ascii_digit));
         if let Some(s) = subtags.peek().map(|s| s.as_bytes()).filter(is_region) {
             let mut region = [0u8; 3];
             for (slot, byte) in region.iter_mut().zip(s) {

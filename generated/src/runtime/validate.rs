@@ -97,20 +97,36 @@ impl Validator {
         if let Some(Value::String(target)) = object.get("$ref") {
             match self.resolve(target) {
                 Some(resolved) => self.check(resolved, instance, path, out, depth + 1),
-                None => fail(out, path, format!("the schema reference {target:?} cannot be resolved")),
+                None => fail(
+                    out,
+                    path,
+                    format!("the schema reference {target:?} cannot be resolved"),
+                ),
             }
         }
 
         if let Some(types) = object.get("type") {
             let nullable = object.get("nullable") == Some(&Value::Bool(true)) && instance.is_null();
             if !nullable && !type_matches(types, instance) {
-                fail(out, path, format!("expected {}, found {}", describe_type(types), kind(instance)));
+                fail(
+                    out,
+                    path,
+                    format!(
+                        "expected {}, found {}",
+                        describe_type(types),
+                        kind(instance)
+                    ),
+                );
             }
         }
         if let Some(Value::Array(values)) = object.get("enum")
             && !values.iter().any(|v| json_equal(v, instance))
         {
-            fail(out, path, format!("{} is not one of the allowed values", short(instance)));
+            fail(
+                out,
+                path,
+                format!("{} is not one of the allowed values", short(instance)),
+            );
         }
         if let Some(expected) = object.get("const")
             && !json_equal(expected, instance)
@@ -134,12 +150,23 @@ impl Validator {
         if let Some(Value::Array(any)) = object.get("anyOf")
             && !any.iter().any(|s| self.is_valid(s, instance, depth + 1))
         {
-            fail(out, path, "matches none of the allowed alternatives (anyOf)".into());
+            fail(
+                out,
+                path,
+                "matches none of the allowed alternatives (anyOf)".into(),
+            );
         }
         if let Some(Value::Array(one)) = object.get("oneOf") {
-            let matching = one.iter().filter(|s| self.is_valid(s, instance, depth + 1)).count();
+            let matching = one
+                .iter()
+                .filter(|s| self.is_valid(s, instance, depth + 1))
+                .count();
             if matching != 1 {
-                fail(out, path, format!("must match exactly one alternative (oneOf), matches {matching}"));
+                fail(
+                    out,
+                    path,
+                    format!("must match exactly one alternative (oneOf), matches {matching}"),
+                );
             }
         }
         if let Some(not) = object.get("not")
@@ -148,14 +175,24 @@ impl Validator {
             fail(out, path, "matches a schema it must not match (not)".into());
         }
         if let Some(condition) = object.get("if") {
-            let branch = if self.is_valid(condition, instance, depth + 1) { "then" } else { "else" };
+            let branch = if self.is_valid(condition, instance, depth + 1) {
+                "then"
+            } else {
+                "else"
+            };
             if let Some(schema) = object.get(branch) {
                 self.check(schema, instance, path, out, depth + 1);
             }
         }
     }
 
-    fn check_number(&self, object: &Map<String, Value>, instance: &Value, path: &str, out: &mut Vec<Violation>) {
+    fn check_number(
+        &self,
+        object: &Map<String, Value>,
+        instance: &Value,
+        path: &str,
+        out: &mut Vec<Violation>,
+    ) {
         let Some(n) = instance.as_f64() else { return };
         let bound = |key: &str| object.get(key).and_then(Value::as_f64);
         let mut fail = |message: String| {
@@ -202,7 +239,13 @@ impl Validator {
         }
     }
 
-    fn check_string(&self, object: &Map<String, Value>, text: &str, path: &str, out: &mut Vec<Violation>) {
+    fn check_string(
+        &self,
+        object: &Map<String, Value>,
+        text: &str,
+        path: &str,
+        out: &mut Vec<Violation>,
+    ) {
         let length = text.chars().count() as u64;
         let mut fail = |message: String| {
             out.push(Violation {
@@ -266,25 +309,43 @@ impl Validator {
         // rest follow `items` (2020-12) or `additionalItems` (draft 7).
         let (prefix, rest) = match (object.get("prefixItems"), object.get("items")) {
             (Some(Value::Array(prefix)), rest) => (prefix.as_slice(), rest),
-            (None, Some(Value::Array(prefix))) => (prefix.as_slice(), object.get("additionalItems")),
+            (None, Some(Value::Array(prefix))) => {
+                (prefix.as_slice(), object.get("additionalItems"))
+            }
             (_, rest) => (&[][..], rest),
         };
         for (index, item) in items.iter().enumerate() {
             let schema = prefix.get(index).or(rest);
             if let Some(schema) = schema {
-                with_token(path, &index.to_string(), |path| self.check(schema, item, path, out, depth + 1));
+                with_token(path, &index.to_string(), |path| {
+                    self.check(schema, item, path, out, depth + 1)
+                });
             }
         }
         if let Some(contains) = object.get("contains") {
-            let matching = items.iter().filter(|i| self.is_valid(contains, i, depth + 1)).count() as u64;
-            let min = object.get("minContains").and_then(Value::as_u64).unwrap_or(1);
+            let matching = items
+                .iter()
+                .filter(|i| self.is_valid(contains, i, depth + 1))
+                .count() as u64;
+            let min = object
+                .get("minContains")
+                .and_then(Value::as_u64)
+                .unwrap_or(1);
             if matching < min {
-                push(out, path, format!("must contain at least {min} matching item(s)"));
+                push(
+                    out,
+                    path,
+                    format!("must contain at least {min} matching item(s)"),
+                );
             }
             if let Some(max) = object.get("maxContains").and_then(Value::as_u64)
                 && matching > max
             {
-                push(out, path, format!("must contain at most {max} matching item(s)"));
+                push(
+                    out,
+                    path,
+                    format!("must contain at most {max} matching item(s)"),
+                );
             }
         }
     }
@@ -318,9 +379,16 @@ impl Validator {
         if let Some(Value::Object(dependent)) = object.get("dependentRequired") {
             for (key, needs) in dependent {
                 if map.contains_key(key) {
-                    for need in needs.as_array().into_iter().flatten().filter_map(Value::as_str) {
+                    for need in needs
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                    {
                         if !map.contains_key(need) {
-                            with_token(path, need, |p| push(out, p, format!("is required when {key:?} is present")));
+                            with_token(path, need, |p| {
+                                push(out, p, format!("is required when {key:?} is present"))
+                            });
                         }
                     }
                 }
@@ -351,15 +419,21 @@ impl Validator {
             }
             if !matched && let Some(additional) = object.get("additionalProperties") {
                 if *additional == Value::Bool(false) {
-                    with_token(path, key, |p| push(out, p, "is not an allowed property".into()));
+                    with_token(path, key, |p| {
+                        push(out, p, "is not an allowed property".into())
+                    });
                 } else {
-                    with_token(path, key, |p| self.check(additional, value, p, out, depth + 1));
+                    with_token(path, key, |p| {
+                        self.check(additional, value, p, out, depth + 1)
+                    });
                 }
             }
             if let Some(names) = object.get("propertyNames")
                 && !self.is_valid(names, &Value::String(key.clone()), depth + 1)
             {
-                with_token(path, key, |p| push(out, p, "is not an allowed property name".into()));
+                with_token(path, key, |p| {
+                    push(out, p, "is not an allowed property name".into())
+                });
             }
         }
     }
@@ -393,11 +467,13 @@ fn collect_patterns(schema: &Value, out: &mut BTreeMap<String, Option<regress::R
     match schema {
         Value::Object(object) => {
             if let Some(Value::String(pattern)) = object.get("pattern") {
-                out.entry(pattern.clone()).or_insert_with(|| regress::Regex::new(pattern).ok());
+                out.entry(pattern.clone())
+                    .or_insert_with(|| regress::Regex::new(pattern).ok());
             }
             if let Some(Value::Object(patterns)) = object.get("patternProperties") {
                 for pattern in patterns.keys() {
-                    out.entry(pattern.clone()).or_insert_with(|| regress::Regex::new(pattern).ok());
+                    out.entry(pattern.clone())
+                        .or_insert_with(|| regress::Regex::new(pattern).ok());
                 }
             }
             for (key, child) in object {
@@ -431,7 +507,9 @@ fn type_matches(types: &Value, instance: &Value) -> bool {
 
 fn is_integer(value: &Value) -> bool {
     match value {
-        Value::Number(n) => n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0),
+        Value::Number(n) => {
+            n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
         _ => false,
     }
 }
@@ -439,7 +517,11 @@ fn is_integer(value: &Value) -> bool {
 fn describe_type(types: &Value) -> String {
     match types {
         Value::String(t) => t.clone(),
-        Value::Array(list) => list.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" or "),
+        Value::Array(list) => list
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(" or "),
         _ => "a value".to_string(),
     }
 }
@@ -469,14 +551,20 @@ fn short(value: &Value) -> String {
 /// JSON equality, where `1` equals `1.0`.
 fn json_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
-            (Some(x), Some(y), _, _) => x == y,
-            (_, _, Some(x), Some(y)) => x == y,
-            _ => x.as_f64() == y.as_f64(),
-        },
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b)),
+        (Value::Number(x), Value::Number(y)) => {
+            match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
+                (Some(x), Some(y), _, _) => x == y,
+                (_, _, Some(x), Some(y)) => x == y,
+                _ => x.as_f64() == y.as_f64(),
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b))
+        }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
         }
         _ => a == b,
     }
@@ -523,7 +611,9 @@ fn digits(text: &str, n: usize) -> Option<u32> {
 
 fn is_date(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
-    let [y, m, d] = parts.as_slice() else { return false };
+    let [y, m, d] = parts.as_slice() else {
+        return false;
+    };
     let (Some(y), Some(m), Some(d)) = (digits(y, 4), digits(m, 2), digits(d, 2)) else {
         return false;
     };
@@ -549,8 +639,12 @@ fn is_time(text: &str) -> bool {
     };
     if !offset.is_empty() {
         let parts: Vec<&str> = offset.split(':').collect();
-        let [h, m] = parts.as_slice() else { return false };
-        let (Some(h), Some(m)) = (digits(h, 2), digits(m, 2)) else { return false };
+        let [h, m] = parts.as_slice() else {
+            return false;
+        };
+        let (Some(h), Some(m)) = (digits(h, 2), digits(m, 2)) else {
+            return false;
+        };
         if h > 23 || m > 59 {
             return false;
         }
@@ -560,7 +654,9 @@ fn is_time(text: &str) -> bool {
         return false;
     }
     let parts: Vec<&str> = hms.split(':').collect();
-    let [h, m, s] = parts.as_slice() else { return false };
+    let [h, m, s] = parts.as_slice() else {
+        return false;
+    };
     let (Some(h), Some(m), Some(s)) = (digits(h, 2), digits(m, 2), digits(s, 2)) else {
         return false;
     };
@@ -577,7 +673,10 @@ fn is_date_time(text: &str) -> bool {
 fn is_uuid(text: &str) -> bool {
     let groups: Vec<&str> = text.split('-').collect();
     groups.len() == 5
-        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn is_email(text: &str) -> bool {
@@ -595,9 +694,13 @@ fn is_email(text: &str) -> bool {
 }
 
 fn is_uri(text: &str) -> bool {
-    let Some((scheme, rest)) = text.split_once(':') else { return false };
+    let Some((scheme, rest)) = text.split_once(':') else {
+        return false;
+    };
     let mut chars = scheme.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        && !rest.contains(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`'))
+        && !rest.contains(|c: char| {
+            c.is_whitespace() || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
+        })
 }

@@ -27,11 +27,35 @@ impl Client {
     pub fn runtime(&self) -> &crate::runtime::Client {
         &self.client
     }
+    /// Starts connecting to a Streamable HTTP MCP server at `url`; finish with
+    /// [`HttpBuilder::connect`](crate::runtime::HttpBuilder::connect).
+    #[cfg(feature = "transport-rmcp")]
+    pub fn connect_http(url: impl Into<String>) -> crate::runtime::HttpBuilder<Self> {
+        crate::runtime::HttpBuilder::new(url)
+    }
+    /// Starts an MCP server as the child process `command args...`, over stdio; finish
+    /// with [`StdioBuilder::connect`](crate::runtime::StdioBuilder::connect).
+    #[cfg(feature = "transport-rmcp")]
+    pub fn spawn_stdio<I, S>(
+        command: impl Into<String>,
+        args: I,
+    ) -> crate::runtime::StdioBuilder<Self>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        crate::runtime::StdioBuilder::new(command, args)
+    }
     /// The tools under `user_management`.
     pub fn user_management(&self) -> UserManagement<'_> {
         UserManagement {
             client: &self.client,
         }
+    }
+}
+impl From<crate::runtime::Client> for Client {
+    fn from(client: crate::runtime::Client) -> Self {
+        Self { client }
     }
 }
 /// The tools under `user_management`.

@@ -19,6 +19,11 @@ const RUNTIME: &[(&str, &str)] = &[
     ("locale.rs", include_str!("../../runtime/locale.rs")),
     ("memory.rs", include_str!("../../runtime/memory.rs")),
     ("output.rs", include_str!("../../runtime/output.rs")),
+    ("retry.rs", include_str!("../../runtime/retry.rs")),
+    (
+        "rmcp_transport.rs",
+        include_str!("../../runtime/rmcp_transport.rs"),
+    ),
     ("transport.rs", include_str!("../../runtime/transport.rs")),
     ("validate.rs", include_str!("../../runtime/validate.rs")),
 ];
@@ -243,7 +248,34 @@ fn provider_module(provider: &Provider) -> TokenStream {
                 &self.client
             }
 
+            /// Starts connecting to a Streamable HTTP MCP server at `url`; finish with
+            /// [`HttpBuilder::connect`](crate::runtime::HttpBuilder::connect).
+            #[cfg(feature = "transport-rmcp")]
+            pub fn connect_http(url: impl Into<String>) -> crate::runtime::HttpBuilder<Self> {
+                crate::runtime::HttpBuilder::new(url)
+            }
+
+            /// Starts an MCP server as the child process `command args...`, over stdio; finish
+            /// with [`StdioBuilder::connect`](crate::runtime::StdioBuilder::connect).
+            #[cfg(feature = "transport-rmcp")]
+            pub fn spawn_stdio<I, S>(
+                command: impl Into<String>,
+                args: I,
+            ) -> crate::runtime::StdioBuilder<Self>
+            where
+                I: IntoIterator<Item = S>,
+                S: Into<String>,
+            {
+                crate::runtime::StdioBuilder::new(command, args)
+            }
+
             #(#root_methods)*
+        }
+
+        impl From<crate::runtime::Client> for Client {
+            fn from(client: crate::runtime::Client) -> Self {
+                Self { client }
+            }
         }
 
         #(#accessors)*
@@ -415,6 +447,21 @@ fn tool_module(
     } else {
         quote!(<'_>)
     };
+    let retry_safe = is_retry_safe(op);
+    let info = quote!(crate::runtime::ToolInfo { name: #name, retry_safe: #retry_safe });
+    let (output, call) = match &op.output_type {
+        Some(output) => {
+            let output = format_ident!("{output}");
+            (
+                quote!(#output),
+                quote!(self.client.call_typed(#info, params)),
+            )
+        }
+        None => (
+            quote!(crate::runtime::ToolOutput),
+            quote!(self.client.call(#info, params)),
+        ),
+    };
     let tokens = quote! {
         #![doc = #module_doc]
 
@@ -442,15 +489,11 @@ fn tool_module(
 
         impl #accessor #lifetime {
             #[doc = #method_doc]
-            pub async fn #method(
-                &self,
-                params: &#params,
-            ) -> ::std::result::Result<crate::runtime::ToolOutput, crate::runtime::Error> {
-                params.validate().map_err(|violations| crate::runtime::Error::InvalidArguments {
-                    tool: #name.to_string(),
-                    violations,
-                })?;
-                self.client.call_tool(#name, params).await
+            pub fn #method(&self, params: &#params) -> crate::runtime::Call<#output> {
+                match params.validate() {
+                    ::std::result::Result::Ok(()) => #call,
+                    ::std::result::Result::Err(violations) => self.client.rejected(#info, violations),
+                }
             }
         }
     };
@@ -468,6 +511,19 @@ fn raw_string(text: &str) -> TokenStream {
         Ok(lit) => quote!(#lit),
         Err(_) => quote!(#text),
     }
+}
+
+/// Whether the tool's annotations say that calling it twice is harmless (`readOnlyHint` or
+/// `idempotentHint`), so that the runtime may retry it.
+fn is_retry_safe(op: &Operation) -> bool {
+    ["readOnlyHint", "idempotentHint"].iter().any(|key| {
+        op.tool
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(*key))
+            .and_then(serde_json::Value::as_bool)
+            == Some(true)
+    })
 }
 
 fn method_doc(op: &Operation, options: &DocOptions) -> String {
@@ -508,6 +564,21 @@ fn method_doc(op: &Operation, options: &DocOptions) -> String {
     if !hints.is_empty() {
         call.push_str(&format!(" The server marks it {}.", hints.join(", ")));
     }
+    match &op.output_type {
+        Some(output) => call.push_str(&format!(
+            " Awaiting the call gives its structured result as [`{output}`]."
+        )),
+        None => call
+            .push_str(" Awaiting the call gives its [`ToolOutput`](crate::runtime::ToolOutput)."),
+    }
+    if is_retry_safe(op) {
+        call.push_str(" Transient failures are retried by the client's retry policy.");
+    } else {
+        call.push_str(
+            " Only failures before the request is sent are retried, unless \
+             [`Call::retry`](crate::runtime::Call::retry) opts in.",
+        );
+    }
     parts.push(call);
     parts.push(
         "# Errors\n\nReturns [`Error::InvalidArguments`](crate::runtime::Error::InvalidArguments), \
@@ -535,7 +606,9 @@ fn lib_rs(model: &Model) -> TokenStream {
     }
     doc.push_str(
         "\n\nEvery call goes through a [`Transport`]; \
-         [`MemoryTransport`](runtime::MemoryTransport) records calls for tests.",
+         [`MemoryTransport`](runtime::MemoryTransport) records calls for tests. With the \
+         `transport-rmcp` feature (on by default), each provider's `Client::connect_http` and \
+         `Client::spawn_stdio` reach real MCP servers through rmcp.",
     );
     let providers = model.providers.iter().map(|provider| {
         let module = format_ident!("{}", provider.module);
@@ -574,7 +647,12 @@ fn cargo_toml(model: &Model, options: &EmitOptions, uses: &Dependencies) -> Stri
          description = \"Typed Rust SDK for MCP tools, generated by toolgen.\"\n\
          publish = false\n\n\
          [features]\n\
-         default = [{default}]\n",
+         default = [\"transport-rmcp\", {default}]\n\
+         # The MCP transports over rmcp: Streamable HTTP (`Client::connect_http`) and a child\n\
+         # process over stdio (`Client::spawn_stdio`).\n\
+         transport-rmcp = [\"dep:rmcp\", \"dep:http\", \"dep:reqwest\", \"tokio/process\"]\n\
+         # HTTPS for `connect_http`, with rustls.\n\
+         tls = [\"transport-rmcp\", \"rmcp/reqwest\"]\n",
         name = options.crate_name,
         version = options.crate_version,
         default = features.join(", "),
@@ -600,7 +678,13 @@ fn cargo_toml(model: &Model, options: &EmitOptions, uses: &Dependencies) -> Stri
     out.push_str(
         "\n[dependencies]\n\
          serde = { version = \"1.0.190\", features = [\"derive\"] }\n\
-         serde_json = \"1.0.100\"\n",
+         serde_json = \"1.0.100\"\n\
+         tokio = { version = \"1.38\", features = [\"time\"] }\n\
+         tracing = \"0.1.40\"\n\
+         fastrand = \"2\"\n\
+         rmcp = { version = \"3.11\", default-features = false, features = [\"client\", \"transport-streamable-http-client-reqwest\", \"transport-child-process\"], optional = true }\n\
+         http = { version = \"1\", optional = true }\n\
+         reqwest = { version = \"0.13\", default-features = false, optional = true }\n",
     );
     // `validate()` checks `pattern` with regress, the ECMA 262 engine JSON Schema specifies.
     out.push_str("regress = \"0.10\"\n");

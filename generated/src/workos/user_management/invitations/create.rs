@@ -1409,21 +1409,36 @@ impl CreateParams {
 impl crate::workos::UserManagementInvitations<'_> {
     /// Sends an invitation email to the recipient.
     ///
-    /// Calls the MCP tool `user_management.invitations.create` with [`CreateParams`].
+    /// Calls the MCP tool `user_management.invitations.create` with [`CreateParams`]. Awaiting the call gives its [`ToolOutput`](crate::runtime::ToolOutput). Only failures before the request is sent are retried, unless [`Call::retry`](crate::runtime::Call::retry) opts in.
     ///
     /// # Errors
     ///
     /// Returns [`Error::InvalidArguments`](crate::runtime::Error::InvalidArguments), without sending anything, when the arguments break the tool's schema; [`Error::Tool`](crate::runtime::Error::Tool) when the tool reports an error; and the other [`Error`](crate::runtime::Error) variants when the call fails.
-    pub async fn create(
+    pub fn create(
         &self,
         params: &CreateParams,
-    ) -> ::std::result::Result<crate::runtime::ToolOutput, crate::runtime::Error> {
-        params
-            .validate()
-            .map_err(|violations| crate::runtime::Error::InvalidArguments {
-                tool: "user_management.invitations.create".to_string(),
-                violations,
-            })?;
-        self.client.call_tool("user_management.invitations.create", params).await
+    ) -> crate::runtime::Call<crate::runtime::ToolOutput> {
+        match params.validate() {
+            ::std::result::Result::Ok(()) => {
+                self.client
+                    .call(
+                        crate::runtime::ToolInfo {
+                            name: "user_management.invitations.create",
+                            retry_safe: false,
+                        },
+                        params,
+                    )
+            }
+            ::std::result::Result::Err(violations) => {
+                self.client
+                    .rejected(
+                        crate::runtime::ToolInfo {
+                            name: "user_management.invitations.create",
+                            retry_safe: false,
+                        },
+                        violations,
+                    )
+            }
+        }
     }
 }
