@@ -65,6 +65,7 @@ pub(crate) fn tool_types(
         name_fields(&mut schema, &mut wire_names);
         // `not` has no Rust type; `validate()` enforces it instead.
         strip_key(&mut schema, "not");
+        drop_untyped_assertions(&mut schema);
         definitions.push((name.clone(), schema));
     }
     for name in op
@@ -208,13 +209,14 @@ fn degrade(
     }
     for index in (roots..without_defaults.len()).chain(0..roots) {
         let mut trial = without_defaults.clone();
-        trial[index].1 = if index < roots {
+        let is_object = trial[index].1.get("type") == Some(&Value::from("object"));
+        trial[index].1 = if index < roots && is_object {
             serde_json::json!({"type": "object", "description": description_of(&trial[index].1)})
         } else {
             any_value(&trial[index].1)
         };
         if let Ok(tokens) = convert(settings, &trial) {
-            let what = if index < roots {
+            let what = if index < roots && is_object {
                 "the arguments are typed as an open JSON object"
             } else {
                 "this definition accepts any JSON value"
@@ -223,6 +225,75 @@ fn degrade(
         }
     }
     None
+}
+
+/// A schema with no `type` and nothing that shapes a value (only bounds, lengths, patterns,
+/// formats...) accepts values of every type, so its Rust type is "any JSON value"; its
+/// assertions are left to `validate()`. typify panics on some of these, so they are removed here.
+fn drop_untyped_assertions(schema: &mut Value) {
+    const SHAPING: &[&str] = &[
+        "type",
+        "properties",
+        "items",
+        "prefixItems",
+        "enum",
+        "const",
+        "$ref",
+        "anyOf",
+        "oneOf",
+        "allOf",
+        "additionalProperties",
+        "patternProperties",
+        "required",
+    ];
+    const ASSERTIONS: &[&str] = &[
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "format",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "contains",
+        "minContains",
+        "maxContains",
+        "minProperties",
+        "maxProperties",
+        "propertyNames",
+        "dependentRequired",
+        "dependentSchemas",
+        "if",
+        "then",
+        "else",
+    ];
+    match schema {
+        Value::Object(object) => {
+            if !SHAPING.iter().any(|k| object.contains_key(*k)) {
+                for key in ASSERTIONS {
+                    object.remove(*key);
+                }
+            }
+            for (key, child) in object.iter_mut() {
+                match (key.as_str(), child) {
+                    (
+                        "properties" | "patternProperties" | "$defs" | "definitions",
+                        Value::Object(map),
+                    ) => {
+                        map.values_mut().for_each(drop_untyped_assertions);
+                    }
+                    ("enum" | "const" | "default" | "examples", _) => {}
+                    (_, child) => drop_untyped_assertions(child),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_untyped_assertions),
+        _ => {}
+    }
 }
 
 /// `{}` with the original description kept, so the field stays documented.
