@@ -37,6 +37,7 @@ pub struct Generator {
     schemas: PathBuf,
     options: emit::EmitOptions,
     rerun_if_changed: bool,
+    providers: Option<Vec<String>>,
 }
 
 impl Generator {
@@ -46,6 +47,7 @@ impl Generator {
             schemas: schemas.into(),
             options: emit::EmitOptions::default(),
             rerun_if_changed: false,
+            providers: None,
         }
     }
 
@@ -58,6 +60,16 @@ impl Generator {
     /// Prints `cargo:rerun-if-changed` for the schemas folder, for use in a `build.rs`.
     pub fn emit_rerun_if_changed(mut self, on: bool) -> Self {
         self.rerun_if_changed = on;
+        self
+    }
+
+    /// Generates only the providers (folder names) listed, instead of all of them.
+    pub fn only_providers<I, S>(mut self, providers: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.providers = Some(providers.into_iter().map(Into::into).collect());
         self
     }
 
@@ -77,7 +89,10 @@ impl Generator {
             // Cargo watches every file below a folder named here, so added files count too.
             println!("cargo:rerun-if-changed={}", self.schemas.display());
         }
-        let tools = load::load(&self.schemas).map_err(|d| d.under(&self.schemas))?;
+        let mut tools = load::load(&self.schemas).map_err(|d| d.under(&self.schemas))?;
+        if let Some(only) = &self.providers {
+            tools.retain(|tool| only.contains(&tool.provider));
+        }
         let model = model::build(&tools);
         let mut output = from_model(&model, &self.options).map_err(|d| d.under(&self.schemas))?;
         for warning in &mut output.warnings {

@@ -149,6 +149,8 @@ pub struct Variant {
     pub name: String,
     /// The exact string on the wire.
     pub value: String,
+    /// What this value means, when the schema says (per-branch descriptions of a union).
+    pub description: Option<String>,
 }
 
 /// Names that the provider module itself defines, so no namespace or tool may take them.
@@ -212,6 +214,8 @@ struct Found {
     description: Option<String>,
     /// The enum schema's [`LOCALE_KEYWORD`], when it has a boolean one.
     forced_locale: Option<bool>,
+    /// Descriptions of single values, kept when a union of constants became this enum.
+    variant_docs: BTreeMap<String, String>,
 }
 
 fn build_provider(
@@ -282,6 +286,16 @@ fn build_provider(
                     if pointer.is_empty() && definition < roots {
                         return;
                     }
+                    let variant_docs = schema
+                        .pointer(&pointer)
+                        .and_then(|node| node.get(normalize::VARIANT_DOCS))
+                        .and_then(Value::as_object)
+                        .map(|docs| {
+                            docs.iter()
+                                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                                .collect()
+                        })
+                        .unwrap_or_default();
                     found.push(Found {
                         tool: index,
                         definition,
@@ -291,6 +305,7 @@ fn build_provider(
                         values,
                         description,
                         forced_locale,
+                        variant_docs,
                     });
                 },
             );
@@ -331,24 +346,16 @@ fn build_provider(
                     let name = if is_alias {
                         f.prefix.clone()
                     } else {
-                        // Named after its property (`Locale`) when that is free in the tool's
-                        // module, else after the whole path (`CreateParamsFilterKind`).
+                        // Named after its property (`Locale`); a clash gets a number (`Type2`),
+                        // never the `<Root><Path>` form, which is how typify names the types it
+                        // makes and could collide with them.
                         let mut scope = tool_type_scope(op, locals);
-                        let short = f.hint_path.last().map(|h| naming::type_name(h));
-                        match short.filter(|name| !scope.contains(name)) {
-                            Some(name) => scope.claim(&name, ""),
-                            None => {
-                                let wanted = format!(
-                                    "{}{}",
-                                    f.prefix,
-                                    f.hint_path
-                                        .iter()
-                                        .map(|s| naming::type_name(s))
-                                        .collect::<String>()
-                                );
-                                scope.claim(&wanted, "")
-                            }
-                        }
+                        let short = f
+                            .hint_path
+                            .last()
+                            .map(|h| naming::type_name(h))
+                            .unwrap_or_else(|| format!("{}Value", f.prefix));
+                        scope.claim(&short, "")
                     };
                     let hint = f
                         .hint_path
@@ -363,7 +370,7 @@ fn build_provider(
                             name: name.clone(),
                             description: f.description.clone(),
                             hints: vec![hint],
-                            variants: variants(&f.values),
+                            variants: variants(&f.values, &f.variant_docs),
                             used_by: vec![op.tool.name.clone()],
                             locale,
                         },
@@ -422,7 +429,13 @@ fn name_shared_enums(
         let mut hint_counts: BTreeMap<String, usize> = BTreeMap::new();
         let mut used_by = BTreeSet::new();
         let mut forced = None;
+        let mut variant_docs: BTreeMap<String, String> = BTreeMap::new();
         for f in found.iter().filter(|f| &f.values == values) {
+            for (value, doc) in &f.variant_docs {
+                variant_docs
+                    .entry(value.clone())
+                    .or_insert_with(|| doc.clone());
+            }
             // A `false` anywhere wins: one tool saying "not a locale" is enough to be careful.
             forced = match (forced, f.forced_locale) {
                 (Some(false), _) | (_, Some(false)) => Some(false),
@@ -440,7 +453,7 @@ fn name_shared_enums(
         let mut hints: Vec<(String, usize)> = hint_counts.into_iter().collect();
         hints.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let base = naming::type_name(&hints[0].0);
-        candidates.push((base, values.clone(), hints, used_by, forced));
+        candidates.push((base, values.clone(), hints, used_by, forced, variant_docs));
     }
     let mut by_base: BTreeMap<String, usize> = BTreeMap::new();
     for (base, ..) in &candidates {
@@ -451,7 +464,7 @@ fn name_shared_enums(
     candidates.sort_by_key(|(base, values, ..)| (by_base[base] > 1, base.clone(), values.clone()));
     candidates
         .into_iter()
-        .map(|(base, values, hints, used_by, forced)| {
+        .map(|(base, values, hints, used_by, forced, variant_docs)| {
             let wanted = if by_base[&base] > 1 {
                 let prefix = common_namespace(&used_by);
                 format!(
@@ -470,7 +483,7 @@ fn name_shared_enums(
                     name,
                     description: None,
                     hints,
-                    variants: variants(&values),
+                    variants: variants(&values, &variant_docs),
                     used_by: used_by.into_iter().collect(),
                     locale,
                 },
@@ -498,13 +511,14 @@ fn common_namespace(tools: &BTreeSet<String>) -> Vec<String> {
 
 /// Variants in schema order; a name already taken gets the next free number, so a value added
 /// later never renames an earlier one.
-fn variants(values: &[String]) -> Vec<Variant> {
+fn variants(values: &[String], docs: &BTreeMap<String, String>) -> Vec<Variant> {
     let mut scope = Scope::with_reserved(RESERVED_VARIANTS.iter().copied());
     values
         .iter()
         .map(|value| Variant {
             name: scope.claim(&naming::variant_name(value), ""),
             value: value.clone(),
+            description: docs.get(value).cloned(),
         })
         .collect()
 }

@@ -127,6 +127,21 @@ fn walk(schema: &mut Value, pointer: &str, notes: &mut Vec<Note>) {
         }
     }
 
+    // A union of string constants (`anyOf: [{"const": "a"}, {"const": "b"}]`, as zod writes a
+    // union of literals) is a string enum; each branch's description is kept for its variant.
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(branches)) = object.get(key)
+            && let Some((values, docs)) = const_union(branches)
+        {
+            object.remove(key);
+            object.insert("type".into(), "string".into());
+            object.insert("enum".into(), Value::Array(values));
+            if !docs.is_empty() {
+                object.insert(VARIANT_DOCS.into(), Value::Object(docs));
+            }
+        }
+    }
+
     // Empty composition lists say nothing; typify panics on some of them.
     for key in SCHEMA_LISTS {
         if object
@@ -255,6 +270,47 @@ pub fn without_annotations(schema: &Value) -> Value {
     }
 }
 
+/// The schema keyword under which a collapsed union keeps its branches' descriptions, by value.
+pub const VARIANT_DOCS: &str = "x-toolgen-variant-docs";
+
+/// The values and descriptions of a union whose every branch is a string `const` or a string
+/// `enum`, with nothing else but annotations.
+fn const_union(branches: &[Value]) -> Option<(Vec<Value>, Map<String, Value>)> {
+    let mut values = Vec::new();
+    let mut docs = Map::new();
+    for branch in branches {
+        let object = branch.as_object()?;
+        let annotations_only = object.keys().all(|k| {
+            matches!(
+                k.as_str(),
+                "const" | "enum" | "type" | "description" | "title"
+            )
+        });
+        if !annotations_only || object.get("type").is_some_and(|t| t != "string") {
+            return None;
+        }
+        let branch_values: Vec<Value> = match (object.get("const"), object.get("enum")) {
+            (Some(value @ Value::String(_)), None) => vec![value.clone()],
+            (None, Some(Value::Array(list))) if list.iter().all(Value::is_string) => list.clone(),
+            _ => return None,
+        };
+        let doc = object
+            .get("description")
+            .or_else(|| object.get("title"))
+            .and_then(Value::as_str);
+        for value in branch_values {
+            if let (Some(doc), Some(text)) = (doc, value.as_str()) {
+                docs.entry(text.to_string())
+                    .or_insert_with(|| Value::String(doc.to_string()));
+            }
+            if !values.contains(&value) {
+                values.push(value);
+            }
+        }
+    }
+    (!values.is_empty()).then_some((values, docs))
+}
+
 /// Is this a schema that no value satisfies?
 fn matches_nothing(schema: &Value) -> bool {
     match schema {
@@ -366,6 +422,22 @@ mod tests {
                 {"format": "ipv6", "type": "string"}
             ]})
         );
+    }
+
+    #[test]
+    fn a_union_of_string_constants_is_an_enum() {
+        let (schema, _) = run(json!({"anyOf": [
+            {"type": "string", "const": "hot", "description": "Popular"},
+            {"const": "video"},
+            {"enum": ["a", "hot"]}
+        ], "description": "Kind"}));
+        assert_eq!(
+            schema,
+            json!({"description": "Kind", "type": "string", "enum": ["hot", "video", "a"],
+                   "x-toolgen-variant-docs": {"hot": "Popular"}})
+        );
+        let (mixed, _) = run(json!({"anyOf": [{"const": "a"}, {"type": "integer"}]}));
+        assert!(mixed.get("anyOf").is_some());
     }
 
     #[test]

@@ -17,7 +17,12 @@ pub(crate) fn string_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> 
         .map(|v| format_ident!("{}", v.name))
         .collect();
     let values: Vec<&str> = ty.variants.iter().map(|v| v.value.as_str()).collect();
-    let variant_docs = values.iter().map(|v| docs::code(v));
+    let variant_docs = ty.variants.iter().map(|v| match &v.description {
+        Some(text) if !text.trim().is_empty() => {
+            format!("{}: {}", docs::code(&v.value), docs::summary(text, options))
+        }
+        _ => docs::code(&v.value),
+    });
     let type_name = ty.name.as_str();
     // A locale enum parses case-insensitively and brings its locale API; others parse exactly.
     let parsing = match &ty.locale {

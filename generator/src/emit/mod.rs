@@ -708,7 +708,9 @@ fn cargo_toml(model: &Model, options: &EmitOptions, uses: &Dependencies) -> Stri
          doc_lazy_continuation = \"allow\"\n\
          doc_overindented_list_items = \"allow\"\n\
          # typify derives these shapes from the schema; changing them would change the API.\n\
-         large_enum_variant = \"allow\"\n",
+         large_enum_variant = \"allow\"\n\
+         # typify writes `Default` by hand where a schema gives defaults; some equal the derived one.\n\
+         derivable_impls = \"allow\"\n",
     );
     out
 }
