@@ -250,3 +250,22 @@ fn a_recursive_ref_without_a_base_case_terminates() {
     );
     assert!(validator.violations(&json!(1)).is_empty());
 }
+
+#[test]
+fn enums_in_results_are_open_and_enums_in_arguments_are_closed() {
+    use toolgen_fixtures::constructs::status::read::{ReadOutput, ReadParams, State, State2};
+    // An argument with a value the schema does not list is a typo: rejected.
+    assert!(serde_json::from_value::<ReadParams>(json!({"state": "paused"})).is_err());
+    assert!("paused".parse::<State>().is_err());
+    // A result with a value the schema does not list yet still parses, and round-trips.
+    let result = json!({"state": "paused", "history": ["active", "paused"]});
+    let output: ReadOutput = serde_json::from_value(result.clone()).expect("an open enum parses");
+    assert_eq!(output.state, State2::Unknown("paused".to_string()));
+    assert_eq!(
+        output.history,
+        vec![State2::Active, State2::Unknown("paused".to_string())]
+    );
+    assert_eq!(serde_json::to_value(&output).expect("serializes"), result);
+    assert_eq!(State2::ALL, &[State2::Active, State2::Suspended]);
+    assert_eq!(State2::from("suspended"), State2::Suspended);
+}

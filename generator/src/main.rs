@@ -27,6 +27,13 @@ enum Command {
         #[arg(long, default_value = "toolgen-sdk")]
         crate_name: String,
     },
+    /// Prints, per provider: tools, clean and failed, warnings, types before and after dedup,
+    /// and lines of generated code.
+    Report {
+        /// The folder with one sub-folder of tool definitions per provider.
+        #[arg(long)]
+        schemas: Option<PathBuf>,
+    },
     /// Runs a JSON-Schema-Test-Suite folder (such as `tests/draft2020-12`) through the generator
     /// and the compiler, and prints a table per keyword file.
     Conformance {
@@ -95,6 +102,23 @@ fn main() -> ExitCode {
                 }
                 Err(err) => {
                     eprintln!("{err}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Report { schemas } => {
+            let schemas = or_default(schemas, "schemas");
+            match toolgen::report::report(&schemas, &toolgen::emit::EmitOptions::default()) {
+                Ok(reports) => {
+                    println!("{}", toolgen::report::table(&reports));
+                    if reports.iter().any(|r| r.errors > 0) {
+                        ExitCode::FAILURE
+                    } else {
+                        ExitCode::SUCCESS
+                    }
+                }
+                Err(diagnostics) => {
+                    eprintln!("{diagnostics}");
                     ExitCode::FAILURE
                 }
             }

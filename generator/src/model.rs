@@ -81,6 +81,9 @@ pub struct Operation {
     pub aliases: BTreeMap<String, String>,
     /// What was changed or given up in the tool's schemas to make them typeable.
     pub notes: Vec<Note>,
+    /// The definitions that describe the tool's result (the output root and what it refers
+    /// to): their enums are open.
+    pub output_definitions: BTreeSet<String>,
     /// The normalized input schema, `$ref`s as written and annotations stripped, which the
     /// generated `validate()` checks arguments against.
     pub validation_schema: Value,
@@ -110,6 +113,10 @@ pub struct EnumType {
     pub used_by: Vec<String>,
     /// The CLDR data of a locale enum (see [`detect_locale`]); `None` for other enums.
     pub locale: Option<LocaleInfo>,
+    /// Whether the enum comes back from the server (it is in an `outputSchema`). Such an enum
+    /// is open: `#[non_exhaustive]`, with an `Unknown(String)` variant, so a value the server
+    /// adds later never breaks deserialization. Input enums stay closed, so typos are caught.
+    pub open: bool,
 }
 
 /// The schema keyword that forces locale detection on (`true`) or off (`false`) for one enum.
@@ -216,6 +223,15 @@ struct Found {
     forced_locale: Option<bool>,
     /// Descriptions of single values, kept when a union of constants became this enum.
     variant_docs: BTreeMap<String, String>,
+    /// Found in the output schema: the enum is open.
+    open: bool,
+}
+
+impl Found {
+    /// Enums are shared when their values and their direction agree.
+    fn key(&self) -> (&Vec<String>, bool) {
+        (&self.values, self.open)
+    }
 }
 
 fn build_provider(
@@ -296,6 +312,7 @@ fn build_provider(
                                 .collect()
                         })
                         .unwrap_or_default();
+                    let open = op.output_definitions.contains(name);
                     found.push(Found {
                         tool: index,
                         definition,
@@ -306,41 +323,46 @@ fn build_provider(
                         description,
                         forced_locale,
                         variant_docs,
+                        open,
                     });
                 },
             );
         }
     }
 
-    let mut users: BTreeMap<&Vec<String>, BTreeSet<usize>> = BTreeMap::new();
+    let mut users: BTreeMap<(&Vec<String>, bool), BTreeSet<usize>> = BTreeMap::new();
     for f in &found {
-        users.entry(&f.values).or_default().insert(f.tool);
+        users.entry(f.key()).or_default().insert(f.tool);
     }
-    let shared_values: BTreeSet<Vec<String>> = users
+    let shared_values: BTreeSet<(Vec<String>, bool)> = users
         .into_iter()
         .filter(|(_, tools)| tools.len() > 1)
-        .map(|(values, _)| values.clone())
+        .map(|((values, open), _)| (values.clone(), open))
         .collect();
 
     // 3. Name the shared enums.
     let shared_enums = name_shared_enums(&found, &shared_values, &ops);
-    let shared_by_values: BTreeMap<&Vec<String>, &EnumType> = shared_enums
+    let shared_by_values: BTreeMap<(&Vec<String>, bool), &EnumType> = shared_enums
         .iter()
-        .map(|e| (&e.variants_values, &e.ty))
+        .map(|e| ((&e.variants_values, e.ty.open), &e.ty))
         .collect();
 
     // 4. Name the local enums and point every occurrence at its type. A definition that is itself
     //    an enum keeps its name and becomes an alias of the enum type.
     let mut local_by_tool: BTreeMap<usize, Vec<(Vec<String>, EnumType)>> = BTreeMap::new();
+    // (A local enum is found again by its values and direction.)
     let mut replacements: Vec<(usize, usize, String, String)> = Vec::new();
     for f in &found {
         let op = &ops[f.tool];
         let is_alias = f.pointer.is_empty();
-        let type_name = if let Some(shared) = shared_by_values.get(&f.values) {
+        let type_name = if let Some(shared) = shared_by_values.get(&f.key()) {
             shared.name.clone()
         } else {
             let locals = local_by_tool.entry(f.tool).or_default();
-            match locals.iter().find(|(values, _)| *values == f.values) {
+            match locals
+                .iter()
+                .find(|(values, ty)| *values == f.values && ty.open == f.open)
+            {
                 Some((_, ty)) => ty.name.clone(),
                 None => {
                     let name = if is_alias {
@@ -362,8 +384,12 @@ fn build_provider(
                         .last()
                         .cloned()
                         .unwrap_or_else(|| f.prefix.clone());
-                    let locale =
-                        detect_locale(&f.values, std::slice::from_ref(&hint), f.forced_locale);
+                    // Locale enums are closed: their API indexes a fixed table.
+                    let locale = if f.open {
+                        None
+                    } else {
+                        detect_locale(&f.values, std::slice::from_ref(&hint), f.forced_locale)
+                    };
                     locals.push((
                         f.values.clone(),
                         EnumType {
@@ -373,6 +399,7 @@ fn build_provider(
                             variants: variants(&f.values, &f.variant_docs),
                             used_by: vec![op.tool.name.clone()],
                             locale,
+                            open: f.open,
                         },
                     ));
                     name
@@ -421,16 +448,16 @@ struct SharedEnum {
 /// order fixed by their values; none of them keeps the bare name, so none is picked arbitrarily.
 fn name_shared_enums(
     found: &[Found],
-    shared_values: &BTreeSet<Vec<String>>,
+    shared_values: &BTreeSet<(Vec<String>, bool)>,
     ops: &[&mut Operation],
 ) -> Vec<SharedEnum> {
     let mut candidates = Vec::new();
-    for values in shared_values {
+    for (values, open) in shared_values {
         let mut hint_counts: BTreeMap<String, usize> = BTreeMap::new();
         let mut used_by = BTreeSet::new();
         let mut forced = None;
         let mut variant_docs: BTreeMap<String, String> = BTreeMap::new();
-        for f in found.iter().filter(|f| &f.values == values) {
+        for f in found.iter().filter(|f| f.key() == (values, *open)) {
             for (value, doc) in &f.variant_docs {
                 variant_docs
                     .entry(value.clone())
@@ -453,7 +480,15 @@ fn name_shared_enums(
         let mut hints: Vec<(String, usize)> = hint_counts.into_iter().collect();
         hints.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let base = naming::type_name(&hints[0].0);
-        candidates.push((base, values.clone(), hints, used_by, forced, variant_docs));
+        candidates.push((
+            base,
+            values.clone(),
+            hints,
+            used_by,
+            forced,
+            variant_docs,
+            *open,
+        ));
     }
     let mut by_base: BTreeMap<String, usize> = BTreeMap::new();
     for (base, ..) in &candidates {
@@ -461,34 +496,43 @@ fn name_shared_enums(
     }
     let mut scope = Scope::default();
     // Unique bases first, so that a clash elsewhere can never take a bare name from them.
-    candidates.sort_by_key(|(base, values, ..)| (by_base[base] > 1, base.clone(), values.clone()));
+    candidates.sort_by_key(|(base, values, _, _, _, _, open)| {
+        (by_base[base] > 1, base.clone(), values.clone(), *open)
+    });
     candidates
         .into_iter()
-        .map(|(base, values, hints, used_by, forced, variant_docs)| {
-            let wanted = if by_base[&base] > 1 {
-                let prefix = common_namespace(&used_by);
-                format!(
-                    "{}{base}",
-                    naming::accessor_type(&prefix).trim_start_matches("Root")
-                )
-            } else {
-                base
-            };
-            let name = scope.claim(&wanted, "");
-            let hints: Vec<String> = hints.into_iter().map(|(h, _)| h).collect();
-            let locale = detect_locale(&values, &hints, forced);
-            SharedEnum {
-                variants_values: values.clone(),
-                ty: EnumType {
-                    name,
-                    description: None,
-                    hints,
-                    variants: variants(&values, &variant_docs),
-                    used_by: used_by.into_iter().collect(),
-                    locale,
-                },
-            }
-        })
+        .map(
+            |(base, values, hints, used_by, forced, variant_docs, open)| {
+                let wanted = if by_base[&base] > 1 {
+                    let prefix = common_namespace(&used_by);
+                    format!(
+                        "{}{base}",
+                        naming::accessor_type(&prefix).trim_start_matches("Root")
+                    )
+                } else {
+                    base
+                };
+                let name = scope.claim(&wanted, "");
+                let hints: Vec<String> = hints.into_iter().map(|(h, _)| h).collect();
+                let locale = if open {
+                    None
+                } else {
+                    detect_locale(&values, &hints, forced)
+                };
+                SharedEnum {
+                    variants_values: values.clone(),
+                    ty: EnumType {
+                        name,
+                        description: None,
+                        hints,
+                        variants: variants(&values, &variant_docs),
+                        used_by: used_by.into_iter().collect(),
+                        locale,
+                        open,
+                    },
+                }
+            },
+        )
         .collect()
 }
 
@@ -692,12 +736,14 @@ impl NamespaceBuilder {
                 });
                 let mut notes = Vec::new();
                 let mut validation_schema = Value::Bool(true);
+                let mut output_definitions = BTreeSet::new();
                 let definitions = definitions(
                     &tool,
                     &params_type,
                     output_type.as_deref(),
                     &mut notes,
                     &mut validation_schema,
+                    &mut output_definitions,
                 );
                 Operation {
                     tool,
@@ -711,6 +757,7 @@ impl NamespaceBuilder {
                     aliases: BTreeMap::new(),
                     notes,
                     validation_schema,
+                    output_definitions,
                 }
             })
             .collect();
@@ -735,6 +782,7 @@ fn definitions(
     output_type: Option<&str>,
     notes: &mut Vec<Note>,
     validation_schema: &mut Value,
+    output_definitions: &mut BTreeSet<String>,
 ) -> Vec<(String, Value)> {
     let mut scope = Scope::with_reserved(
         [params_type.to_string()]
@@ -805,6 +853,10 @@ fn definitions(
         rewrite_refs(&mut root, &renames);
         for (_, schema) in &mut hoisted {
             rewrite_refs(schema, &renames);
+        }
+        if base == "/outputSchema" {
+            output_definitions.insert(root_name.clone());
+            output_definitions.extend(hoisted.iter().map(|(name, _)| name.clone()));
         }
         result.push((root_name, root));
         hoisted_all.extend(hoisted);

@@ -177,3 +177,34 @@ fn an_empty_schemas_folder_is_an_error_not_an_empty_crate() {
     );
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn report_counts_tools_dedup_and_lines_per_provider() {
+    let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/schemas");
+    let output = Command::new(env!("CARGO_BIN_EXE_toolgen"))
+        .args(["report", "--schemas"])
+        .arg(&schemas)
+        .output()
+        .expect("run toolgen report");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    // shared_enums: two tools, one shared `Status` and one `Format` each: 3 types after dedup
+    // (two params structs and `Status`) plus `Format`; the shared enum saved one type.
+    let row = stdout
+        .lines()
+        .find(|l| l.starts_with("| shared_enums |"))
+        .unwrap_or_else(|| panic!("no shared_enums row in\n{stdout}"));
+    let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+    assert_eq!(&cells[2..8], ["2", "2", "0", "0", "5", "4"], "{row}");
+    assert!(
+        cells[8].parse::<usize>().is_ok_and(|lines| lines > 100),
+        "{row}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .last()
+            .is_some_and(|l| l.starts_with("| **total** |")),
+        "{stdout}"
+    );
+}

@@ -9,6 +9,9 @@ use crate::model::EnumType;
 
 /// The enum, its constants and its conversions.
 pub(crate) fn string_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> TokenStream {
+    if ty.open {
+        return open_enum(ty, shared, options);
+    }
     let name = format_ident!("{}", ty.name);
     let doc = enum_doc(ty, shared, options);
     let idents: Vec<_> = ty
@@ -88,6 +91,100 @@ pub(crate) fn string_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> 
 
             fn try_from(value: &str) -> ::std::result::Result<Self, crate::runtime::ParseEnumError> {
                 value.parse()
+            }
+        }
+    }
+}
+
+/// An enum the server sends: `#[non_exhaustive]`, with `Unknown(String)` for values the schema
+/// did not list yet, so that a new value never breaks deserialization.
+fn open_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> TokenStream {
+    let name = format_ident!("{}", ty.name);
+    let mut doc = enum_doc(ty, shared, options);
+    doc.push_str(
+        "\n\nThe server sends this value, so the enum is open: a value it does not list yet \
+         arrives as `Unknown` instead of failing the whole result.",
+    );
+    let idents: Vec<_> = ty
+        .variants
+        .iter()
+        .map(|v| format_ident!("{}", v.name))
+        .collect();
+    let values: Vec<&str> = ty.variants.iter().map(|v| v.value.as_str()).collect();
+    let variant_docs = ty.variants.iter().map(|v| match &v.description {
+        Some(text) if !text.trim().is_empty() => {
+            format!("{}: {}", docs::code(&v.value), docs::summary(text, options))
+        }
+        _ => docs::code(&v.value),
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #idents,
+            )*
+            /// A value this version of the SDK does not know, as the server sent it.
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// Every known value, in schema order.
+            pub const ALL: &'static [Self] = &[#(Self::#idents),*];
+
+            /// The exact string on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#idents => #values,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::convert::AsRef<str> for #name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
+                ::std::result::Result::Ok(match value {
+                    #(#values => Self::#idents,)*
+                    other => Self::Unknown(other.to_string()),
+                })
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value.parse() {
+                    ::std::result::Result::Ok(parsed) => parsed,
+                    ::std::result::Result::Err(never) => match never {},
+                }
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(Self::from(value.as_str()))
             }
         }
     }

@@ -80,6 +80,13 @@ pub enum Contents {
 
 /// Every file of the generated crate, sorted by path.
 pub fn emit(model: &Model, options: &EmitOptions) -> Result<Emitted, Diagnostics> {
+    let (emitted, diagnostics) = emit_partial(model, options);
+    diagnostics.into_result(emitted)
+}
+
+/// Like [`emit`], but keeps the files of the tools that did emit next to the problems of those
+/// that did not, for reports.
+pub fn emit_partial(model: &Model, options: &EmitOptions) -> (Emitted, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut files = Vec::new();
     let mut uses = Dependencies::default();
@@ -136,7 +143,7 @@ pub fn emit(model: &Model, options: &EmitOptions) -> Result<Emitted, Diagnostics
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    diagnostics.into_result(Emitted { files, warnings })
+    (Emitted { files, warnings }, diagnostics)
 }
 
 fn rust(path: String, tokens: TokenStream, sources: Vec<String>) -> EmittedFile {
