@@ -136,15 +136,28 @@ fn messy_real_world_spellings_still_work() {
     assert_eq!(params.account_id.as_deref(), Some("a"));
     assert_eq!(params.account_id_2, Some(2.5));
     assert_eq!(serde_json::to_value(&params).expect("serializes"), input);
+    assert_eq!(params.note, Some(Some("n".to_string())));
     // Draft 4 `exclusiveMinimum: true` with `minimum: 0`: zero is out.
     assert!(serde_json::from_value::<InputsParams>(json!({"page": 0})).is_err());
-    // All three nullable spellings accept null.
+    // All three nullable spellings accept null, and keep it apart from absent.
     for key in ["note", "label", "alias"] {
-        assert!(
-            serde_json::from_value::<InputsParams>(json!({ key: null })).is_ok(),
+        let with_null = json!({ key: null });
+        let params: InputsParams = serde_json::from_value(with_null.clone()).expect(key);
+        assert_eq!(
+            serde_json::to_value(&params).expect("serializes"),
+            with_null,
             "{key}"
         );
+        assert_eq!(params.validate(), Ok(()), "{key}");
     }
+    let absent: InputsParams = serde_json::from_value(json!({})).expect("absent");
+    assert_eq!(absent.note, None);
+    let null: InputsParams = serde_json::from_value(json!({"note": null})).expect("null");
+    assert_eq!(null.note, Some(None));
+    assert_eq!(
+        serde_json::to_value(&absent).expect("serializes"),
+        json!({})
+    );
 }
 
 #[test]

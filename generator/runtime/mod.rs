@@ -11,6 +11,7 @@ mod client;
 mod error;
 pub mod locale;
 mod memory;
+pub mod nullable;
 mod output;
 mod retry;
 #[cfg(feature = "transport-rmcp")]

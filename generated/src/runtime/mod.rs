@@ -13,6 +13,7 @@ mod client;
 mod error;
 pub mod locale;
 mod memory;
+pub mod nullable;
 mod output;
 mod retry;
 #[cfg(feature = "transport-rmcp")]

@@ -18,6 +18,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("locale.rs", include_str!("../../runtime/locale.rs")),
     ("memory.rs", include_str!("../../runtime/memory.rs")),
+    ("nullable.rs", include_str!("../../runtime/nullable.rs")),
     ("output.rs", include_str!("../../runtime/output.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
     (

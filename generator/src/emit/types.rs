@@ -1,7 +1,7 @@
 //! Emits one tool's types by handing its schemas to typify, with the generator's own enums
 //! standing in for every string enum the model lifted out.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{self, AssertUnwindSafe};
 
 use proc_macro2::{TokenStream as Tokens, TokenTree};
@@ -56,12 +56,14 @@ pub(crate) fn tool_types(
     };
     let mut definitions: Vec<(String, Value)> = Vec::new();
     let mut wire_names = BTreeMap::new();
+    let mut nullable: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (name, schema) in &op.definitions {
         let mut schema = schema.clone();
         sanitize_descriptions(&mut schema, options);
         if let Some((_, doc)) = root_docs.iter().find(|(root, _)| root == name) {
             set_root_doc(&mut schema, doc);
         }
+        nullable.insert(name.clone(), nullable_optional_properties(&schema));
         name_fields(&mut schema, &mut wire_names);
         // `not` has no Rust type; `validate()` enforces it instead.
         strip_key(&mut schema, "not");
@@ -119,6 +121,13 @@ pub(crate) fn tool_types(
     items
         .iter_mut()
         .for_each(|item| restore.visit_item_mut(item));
+    for item in &mut items {
+        if let syn::Item::Struct(item) = item
+            && let Some(keys) = nullable.get(&item.ident.to_string())
+        {
+            keep_null_apart(item, keys);
+        }
+    }
     let local_names: Vec<&str> = op.local_enums.iter().map(|e| e.name.as_str()).collect();
     for item in &items {
         if let Some(name) = item_name(item)
@@ -622,4 +631,102 @@ impl VisitMut for RestoreWireNames<'_> {
             *lit = syn::LitStr::new(key, lit.span());
         }
     }
+}
+
+/// The properties of an object schema that are optional and may be `null`: for them, sending
+/// `null` and leaving the property out are different requests (`null` often clears a value).
+fn nullable_optional_properties(schema: &Value) -> BTreeSet<String> {
+    let Some(Value::Object(properties)) = schema.get("properties") else {
+        return BTreeSet::new();
+    };
+    let required: BTreeSet<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    properties
+        .iter()
+        .filter(|(key, property)| !required.contains(key.as_str()) && allows_null(property))
+        .map(|(key, _)| key.clone())
+        .collect()
+}
+
+fn allows_null(schema: &Value) -> bool {
+    let null = Value::from("null");
+    match schema.get("type") {
+        Some(Value::Array(types)) if types.contains(&null) => return true,
+        Some(t) if *t == null => return true,
+        _ => {}
+    }
+    ["anyOf", "oneOf"].iter().any(|key| {
+        schema
+            .get(*key)
+            .and_then(Value::as_array)
+            .is_some_and(|branches| branches.iter().any(|b| b.get("type") == Some(&null)))
+    })
+}
+
+/// Turns `Option<T>` into `Option<Option<T>>` for the fields in `keys` (by wire name): `None`
+/// leaves the property out, `Some(None)` sends `null`.
+fn keep_null_apart(item: &mut syn::ItemStruct, keys: &BTreeSet<String>) {
+    let syn::Fields::Named(fields) = &mut item.fields else {
+        return;
+    };
+    for field in &mut fields.named {
+        let Some(ident) = &field.ident else { continue };
+        let attrs = field
+            .attrs
+            .iter()
+            .map(|a| a.to_token_stream().to_string())
+            .collect::<String>();
+        let wire = serde_rename(&field.attrs)
+            .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_string());
+        let is_option = field
+            .ty
+            .to_token_stream()
+            .to_string()
+            .starts_with(":: std :: option :: Option <");
+        if !keys.contains(&wire) || !is_option || !attrs.contains("skip_serializing_if") {
+            continue;
+        }
+        let inner = field.ty.clone();
+        field.ty = syn::parse_quote!(::std::option::Option<#inner>);
+        field.attrs.push(syn::parse_quote!(
+            #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize")]
+        ));
+        let doc = " `None` leaves the property out; `Some(None)` sends `null`.";
+        let at = field
+            .attrs
+            .iter()
+            .rposition(|a| a.path().is_ident("doc"))
+            .map_or(0, |i| i + 1);
+        field.attrs.insert(at, syn::parse_quote!(#[doc = #doc]));
+        field.attrs.insert(at, syn::parse_quote!(#[doc = ""]));
+    }
+}
+
+/// The value of a field's `#[serde(rename = "...")]`, if it has one.
+fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let syn::Meta::List(list) = &attr.meta else {
+            continue;
+        };
+        let mut tokens = list.tokens.clone().into_iter().peekable();
+        while let Some(tree) = tokens.next() {
+            if let TokenTree::Ident(ident) = &tree
+                && ident == "rename"
+                && matches!(tokens.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '=')
+            {
+                tokens.next();
+                if let Some(TokenTree::Literal(literal)) = tokens.next()
+                    && let Ok(lit) = syn::parse2::<syn::LitStr>(TokenTree::Literal(literal).into())
+                {
+                    return Some(lit.value());
+                }
+            }
+        }
+    }
+    None
 }
