@@ -115,7 +115,8 @@ fn an_empty_input_schema_takes_any_object() {
 
 #[test]
 fn locale_detection_follows_names_counts_and_the_override() {
-    use toolgen_fixtures::locales::prefs::set::{KeyboardLanguage, Size, Subtitles, UiLang, Voice};
+    use toolgen_fixtures::locales::prefs::set::{KeyboardLanguage, Size, Subtitles, Voice};
+    use toolgen_fixtures::shared::UiLang;
     // Named like a locale: case-insensitive parsing and negotiation.
     assert_eq!("FR_ca".parse::<UiLang>(), Ok(UiLang::FrCa));
     assert_eq!(UiLang::negotiate("zh-TW, en;q=0.5"), Some(UiLang::ZhHantTw));
@@ -131,4 +132,29 @@ fn locale_detection_follows_names_counts_and_the_override() {
     assert!("EN".parse::<KeyboardLanguage>().is_err());
     assert_eq!("en".parse::<KeyboardLanguage>(), Ok(KeyboardLanguage::En));
     assert!("XL".parse::<Size>().is_err());
+}
+
+#[test]
+fn identical_locale_enums_of_two_providers_are_one_crate_wide_type() {
+    use toolgen_fixtures::locales::prefs::SetParams;
+    use toolgen_fixtures::locales_twin::profile::UpdateParams;
+    use toolgen_fixtures::shared::UiLang;
+    // Both providers' fields take the very same type: this compiles only if it is shared.
+    let lang = UiLang::negotiate("fr-CA,fr;q=0.9").expect("a match");
+    let prefs = SetParams {
+        ui_lang: Some(lang),
+        ..Default::default()
+    };
+    let profile = UpdateParams {
+        ui_lang: Some(lang),
+    };
+    assert_eq!(lang, UiLang::FrCa);
+    assert_eq!(
+        serde_json::to_value(&prefs).expect("prefs")["ui_lang"],
+        json!("fr-CA")
+    );
+    assert_eq!(
+        serde_json::to_value(&profile).expect("profile"),
+        json!({"ui_lang": "fr-CA"})
+    );
 }

@@ -20,6 +20,21 @@ use crate::normalize;
 pub struct Model {
     /// Providers, sorted by folder name.
     pub providers: Vec<Provider>,
+    /// Locale enums that several providers repeat exactly, shared crate-wide (module
+    /// [`CRATE_SHARED_MODULE`]), sorted by name.
+    pub crate_enums: Vec<CrateEnum>,
+}
+
+/// The crate-level module of enums shared across providers.
+pub const CRATE_SHARED_MODULE: &str = "shared";
+
+/// An enum shared by several providers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrateEnum {
+    /// The enum.
+    pub ty: EnumType,
+    /// The features of the providers that use it; the module is compiled when any is on.
+    pub features: Vec<String>,
 }
 
 /// One provider: one module and one cargo feature of the generated crate.
@@ -77,6 +92,9 @@ pub struct Operation {
     pub local_enums: Vec<EnumType>,
     /// The shared enums this tool uses, by name.
     pub shared_enums: BTreeSet<String>,
+    /// Enums this tool uses that live outside its provider (crate-wide locale enums): the name
+    /// its schemas use → the Rust path of the type.
+    pub external_enums: BTreeMap<String, String>,
     /// Definitions that are enums, mapped to the enum type that stands for them.
     pub aliases: BTreeMap<String, String>,
     /// What was changed or given up in the tool's schemas to make them typeable.
@@ -194,9 +212,11 @@ pub fn build_with(tools: &[Tool], options: &ModelOptions) -> Model {
     for tool in tools {
         by_provider.entry(&tool.provider).or_default().push(tool);
     }
-    let mut module_scope = Scope::with_reserved(["runtime", "crate", "self", "super"]);
-    // `icu` is the generated crate's feature for locale interop (`emit::locale`).
-    let mut feature_scope = Scope::with_reserved(["default", "full", "icu"]);
+    let mut module_scope =
+        Scope::with_reserved(["runtime", "crate", "self", "super", CRATE_SHARED_MODULE]);
+    // The generated crate's own features: locale interop and the transports.
+    let mut feature_scope =
+        Scope::with_reserved(["default", "full", "icu", "transport-rmcp", "tls"]);
     let providers = by_provider
         .into_iter()
         .map(|(folder, tools)| {
@@ -205,7 +225,104 @@ pub fn build_with(tools: &[Tool], options: &ModelOptions) -> Model {
             build_provider(folder, module, feature, &tools, options)
         })
         .collect();
-    Model { providers }
+    let mut model = Model {
+        providers,
+        crate_enums: Vec::new(),
+    };
+    share_locales_across_providers(&mut model);
+    model
+}
+
+/// Moves locale enums with exactly the same values in two or more providers into one crate-wide
+/// type, named after its most common name, so that a user negotiates one `Locale` for all.
+fn share_locales_across_providers(model: &mut Model) {
+    // values → (provider index, enum name) of every closed locale enum, shared or local.
+    let mut seen: BTreeMap<Vec<String>, BTreeSet<(usize, String)>> = BTreeMap::new();
+    for (index, provider) in model.providers.iter().enumerate() {
+        let shared = provider.shared_enums.iter();
+        let operations = provider.root.all_operations();
+        let locals = operations.iter().flat_map(|op| op.local_enums.iter());
+        for ty in shared
+            .chain(locals)
+            .filter(|ty| ty.locale.is_some() && !ty.open)
+        {
+            let values = ty.variants.iter().map(|v| v.value.clone()).collect();
+            seen.entry(values)
+                .or_default()
+                .insert((index, ty.name.clone()));
+        }
+    }
+    let mut scope = Scope::default();
+    for (values, users) in seen {
+        let providers: BTreeSet<usize> = users.iter().map(|(index, _)| *index).collect();
+        if providers.len() < 2 {
+            continue;
+        }
+        let mut names: BTreeMap<&str, usize> = BTreeMap::new();
+        for (_, name) in &users {
+            *names.entry(name.as_str()).or_default() += 1;
+        }
+        let wanted = names
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|(name, _)| name.to_string())
+            .unwrap_or_else(|| "Locale".to_string());
+        let name = scope.claim(&wanted, "");
+        let path = format!("crate::{CRATE_SHARED_MODULE}::{name}");
+        let mut shared_ty: Option<EnumType> = None;
+        let mut used_by = BTreeSet::new();
+        for index in &providers {
+            let provider = &mut model.providers[*index];
+            let matches = |ty: &EnumType| {
+                ty.locale.is_some()
+                    && !ty.open
+                    && ty.variants.iter().map(|v| &v.value).eq(values.iter())
+            };
+            // A provider-wide shared enum: every tool that used it now points at the crate's.
+            if let Some(position) = provider.shared_enums.iter().position(&matches) {
+                let ty = provider.shared_enums.remove(position);
+                collect_operations_mut_each(&mut provider.root, &mut |op| {
+                    if op.shared_enums.remove(&ty.name) {
+                        op.external_enums.insert(ty.name.clone(), path.clone());
+                        used_by.insert(format!("{}: {}", provider_label(&op.tool), op.tool.name));
+                    }
+                });
+                shared_ty.get_or_insert(ty);
+            }
+            collect_operations_mut_each(&mut provider.root, &mut |op| {
+                if let Some(position) = op.local_enums.iter().position(&matches) {
+                    let ty = op.local_enums.remove(position);
+                    op.external_enums.insert(ty.name.clone(), path.clone());
+                    used_by.insert(format!("{}: {}", provider_label(&op.tool), op.tool.name));
+                    if shared_ty.is_none() {
+                        shared_ty = Some(ty);
+                    }
+                }
+            });
+        }
+        if let Some(mut ty) = shared_ty {
+            ty.name = name;
+            ty.used_by = used_by.into_iter().collect();
+            ty.description = None;
+            let features = providers
+                .iter()
+                .map(|index| model.providers[*index].feature.clone())
+                .collect();
+            model.crate_enums.push(CrateEnum { ty, features });
+        }
+    }
+    model.crate_enums.sort_by(|a, b| a.ty.name.cmp(&b.ty.name));
+}
+
+fn provider_label(tool: &Tool) -> &str {
+    &tool.provider
+}
+
+fn collect_operations_mut_each(namespace: &mut Namespace, f: &mut impl FnMut(&mut Operation)) {
+    namespace.operations.iter_mut().for_each(&mut *f);
+    for child in &mut namespace.children {
+        collect_operations_mut_each(child, f);
+    }
 }
 
 /// A string enum found in one tool's schema.
@@ -754,6 +871,7 @@ impl NamespaceBuilder {
                     definitions,
                     local_enums: Vec::new(),
                     shared_enums: BTreeSet::new(),
+                    external_enums: BTreeMap::new(),
                     aliases: BTreeMap::new(),
                     notes,
                     validation_schema,

@@ -39,6 +39,12 @@ pub fn report(schemas: &Path, options: &EmitOptions) -> Result<Vec<ProviderRepor
     for provider in &model.providers {
         let single = Model {
             providers: vec![provider.clone()],
+            crate_enums: model
+                .crate_enums
+                .iter()
+                .filter(|e| e.features.contains(&provider.feature))
+                .cloned()
+                .collect(),
         };
         let (emitted, problems) = emit::emit_partial(&single, options);
         let failed: BTreeSet<String> = problems

@@ -130,6 +130,18 @@ pub fn emit_partial(model: &Model, options: &EmitOptions) -> (Emitted, Diagnosti
             }
         }
     }
+    if !model.crate_enums.is_empty() {
+        let enums = model
+            .crate_enums
+            .iter()
+            .map(|e| enums::string_enum(&e.ty, true, &options.docs));
+        let tokens = quote! {
+            #![doc = "Locale enums that several providers repeat exactly, shared by all of them."]
+            #(#enums)*
+        };
+        let path = format!("src/{}.rs", crate::model::CRATE_SHARED_MODULE);
+        files.push(rust(path, tokens, Vec::new()));
+    }
     files.push(rust("src/lib.rs".to_string(), lib_rs(model), Vec::new()));
     files.push(EmittedFile {
         path: "Cargo.toml".to_string(),
@@ -627,11 +639,23 @@ fn lib_rs(model: &Model) -> TokenStream {
             pub mod #module;
         }
     });
+    let crate_shared = (!model.crate_enums.is_empty()).then(|| {
+        let module = format_ident!("{}", crate::model::CRATE_SHARED_MODULE);
+        let features: std::collections::BTreeSet<&String> =
+            model.crate_enums.iter().flat_map(|e| &e.features).collect();
+        let features = features.into_iter();
+        quote! {
+            #[cfg(any(#(feature = #features),*))]
+            #[rustfmt::skip]
+            pub mod #module;
+        }
+    });
     quote! {
         #![doc = #doc]
 
         #[rustfmt::skip]
         pub mod runtime;
+        #crate_shared
         #(#providers)*
 
         pub use runtime::Error;

@@ -39,8 +39,13 @@ pub(crate) fn tool_types(
     for name in &op.shared_enums {
         settings.with_replacement(name, shared_path(name), enum_impls());
     }
+    for (name, path) in &op.external_enums {
+        settings.with_replacement(name, path, enum_impls());
+    }
     for (alias, target) in &op.aliases {
-        let path = if op.shared_enums.contains(target) {
+        let path = if let Some(path) = op.external_enums.get(target) {
+            path.clone()
+        } else if op.shared_enums.contains(target) {
             shared_path(target)
         } else {
             target.clone()
@@ -75,6 +80,7 @@ pub(crate) fn tool_types(
         .iter()
         .map(|e| &e.name)
         .chain(&op.shared_enums)
+        .chain(op.external_enums.keys())
     {
         if !definitions.iter().any(|(existing, _)| existing == name) {
             definitions.push((name.clone(), Value::Bool(true)));
