@@ -22,6 +22,7 @@ pub mod load;
 pub mod model;
 pub mod naming;
 pub mod normalize;
+pub mod overlay;
 pub mod render;
 pub mod write;
 

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, relative};
+use crate::overlay::{OVERLAY_FILE, Overlay};
 
 /// The longest tool name MCP allows.
 pub const MAX_TOOL_NAME_LEN: usize = 128;
@@ -37,6 +38,8 @@ pub struct Tool {
     pub annotations: Option<Map<String, Value>>,
     /// Where the tool was defined.
     pub origin: Origin,
+    /// The provider's documentation site, from its overlay, for relative links in descriptions.
+    pub docs_base_url: Option<String>,
 }
 
 /// Where a tool was defined: a file relative to the schemas root, and a JSON pointer in it.
@@ -68,6 +71,34 @@ pub fn load(root: &Path) -> Result<Vec<Tool>, Diagnostics> {
         ),
     }
 
+    // Overlays first: every tool file of their provider is patched as it is read.
+    let mut overlays: BTreeMap<String, Overlay> = BTreeMap::new();
+    files.retain(|path| {
+        let rel = relative(path, root);
+        let mut parts = rel.components();
+        let (Some(provider), Some(name), None) = (parts.next(), parts.next(), parts.next()) else {
+            return true;
+        };
+        if name.as_os_str() != OVERLAY_FILE {
+            return true;
+        }
+        let provider = provider.as_os_str().to_string_lossy().into_owned();
+        let file = format!("{provider}/{OVERLAY_FILE}");
+        match fs::read(path) {
+            Ok(bytes) => match Overlay::parse(&file, &bytes) {
+                Ok(overlay) => {
+                    overlays.insert(provider, overlay);
+                }
+                Err(problems) => diagnostics.extend(problems),
+            },
+            Err(err) => diagnostics.push(Diagnostic::new(
+                &file,
+                format!("cannot read the file: {err}"),
+            )),
+        }
+        false
+    });
+
     let mut tools = Vec::new();
     for path in &files {
         let rel = relative(path, root);
@@ -86,7 +117,15 @@ pub fn load(root: &Path) -> Result<Vec<Tool>, Diagnostics> {
         match fs::read(path) {
             Ok(bytes) => {
                 let before = tools.len();
-                parse_file(&provider, &file, &bytes, &mut tools, &mut diagnostics);
+                let overlay = overlays.get(&provider);
+                parse_file_with(
+                    &provider,
+                    &file,
+                    &bytes,
+                    overlay,
+                    &mut tools,
+                    &mut diagnostics,
+                );
                 for tool in &mut tools[before..] {
                     tool.group = group.clone();
                 }
@@ -105,6 +144,19 @@ pub fn load(root: &Path) -> Result<Vec<Tool>, Diagnostics> {
                 .with_help("the schemas folder holds one sub-folder of tool files per provider"),
         );
     }
+    for (provider, overlay) in &overlays {
+        let known = tools
+            .iter()
+            .filter(|tool| &tool.provider == provider)
+            .map(|tool| tool.name.clone())
+            .collect();
+        // A tool the overlay could not patch was not loaded; do not also call it unknown.
+        if diagnostics.is_empty() {
+            for problem in overlay.unknown_tools(&known) {
+                diagnostics.push(problem);
+            }
+        }
+    }
     check_duplicates(&tools, &mut diagnostics);
     tools.sort_by(|a, b| (&a.provider, &a.group, &a.name).cmp(&(&b.provider, &b.group, &b.name)));
     diagnostics.into_result(tools)
@@ -115,6 +167,18 @@ pub fn parse_file(
     provider: &str,
     file: &str,
     bytes: &[u8],
+    tools: &mut Vec<Tool>,
+    diagnostics: &mut Diagnostics,
+) {
+    parse_file_with(provider, file, bytes, None, tools, diagnostics);
+}
+
+/// Like [`parse_file`], patching each tool with the provider's overlay before parsing it.
+pub fn parse_file_with(
+    provider: &str,
+    file: &str,
+    bytes: &[u8],
+    overlay: Option<&Overlay>,
     tools: &mut Vec<Tool>,
     diagnostics: &mut Diagnostics,
 ) {
@@ -155,7 +219,8 @@ pub fn parse_file(
                             file: file.to_string(),
                             pointer: format!("/tools/{index}"),
                         };
-                        if let Some(tool) = parse_tool(provider, item, origin, diagnostics) {
+                        let item = patched(item, overlay, diagnostics);
+                        if let Some(tool) = parse_tool(provider, &item, origin, diagnostics) {
                             tools.push(tool);
                         }
                     }
@@ -171,11 +236,29 @@ pub fn parse_file(
                 file: file.to_string(),
                 pointer: String::new(),
             };
+            let value = patched(&value, overlay, diagnostics);
             if let Some(tool) = parse_tool(provider, &value, origin, diagnostics) {
                 tools.push(tool);
             }
         }
     }
+    if let Some(overlay) = overlay {
+        for tool in tools.iter_mut().filter(|t| t.provider == provider) {
+            tool.docs_base_url.clone_from(&overlay.docs_base_url);
+        }
+    }
+}
+
+/// The tool object with the overlay's patch for its name applied (a failed patch is recorded
+/// and the tool is left unpatched).
+fn patched(tool: &Value, overlay: Option<&Overlay>, diagnostics: &mut Diagnostics) -> Value {
+    let mut tool = tool.clone();
+    if let (Some(overlay), Some(Value::String(name))) = (overlay, tool.get("name").cloned())
+        && let Err(problem) = overlay.apply(&name, &mut tool)
+    {
+        diagnostics.push(*problem);
+    }
+    tool
 }
 
 fn parse_tool(
@@ -285,6 +368,7 @@ fn parse_tool(
         output_schema,
         annotations,
         origin,
+        docs_base_url: None,
     })
 }
 

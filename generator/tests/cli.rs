@@ -177,3 +177,59 @@ fn an_empty_schemas_folder_is_an_error_not_an_empty_crate() {
     );
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_overlay_that_points_at_nothing_or_at_an_unknown_tool_is_an_error() {
+    let dir = scratch("overlay");
+    let schemas = dir.join("schemas");
+    write(
+        &schemas.join("acme/t.json"),
+        r#"{"name": "t", "inputSchema": {"type": "object", "properties": {"email": {"type": "string"}}}}"#,
+    );
+    let out = dir.join("out");
+    let overlay = schemas.join("acme/overlay.json");
+
+    // A working overlay is applied, and is not read as a tool.
+    write(
+        &overlay,
+        r#"{"docs_base_url": "https://acme.test/docs", "tools": {"t": [
+            {"op": "add", "path": "/inputSchema/required", "value": ["email"]}]}}"#,
+    );
+    let output = toolgen("generate", &schemas, &out);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let tool = fs::read_to_string(out.join("src/acme/t.rs")).expect("the tool module");
+    assert!(tool.contains("pub email: ::std::string::String,"), "{tool}");
+    assert!(!out.join("src/acme/overlay.rs").exists());
+
+    // A pointer to nothing and an unknown tool: errors naming the overlay and the pointer.
+    write(
+        &overlay,
+        r#"{"tools": {"t": [
+            {"op": "add", "path": "/inputSchema/properties/emial/format", "value": "email"}]}}"#,
+    );
+    let output = toolgen("generate", &schemas, &out);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("acme/overlay.json at #/tools/t/0/path")
+            && stderr.contains("/inputSchema/properties/emial/format"),
+        "{stderr}"
+    );
+    write(
+        &overlay,
+        r#"{"tools": {"gone": [{"op": "remove", "path": "/title"}]}}"#,
+    );
+    let output = toolgen("generate", &schemas, &out);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("the overlay names the tool `gone`, which does not exist")
+            && stderr.contains("acme/overlay.json at #/tools/gone"),
+        "{stderr}"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
