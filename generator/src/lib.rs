@@ -16,6 +16,7 @@
 pub mod cldr;
 pub mod conformance;
 pub mod diagnostics;
+pub mod diff;
 pub mod docs;
 pub mod emit;
 pub mod load;

@@ -70,73 +70,21 @@ pub fn load(root: &Path) -> Result<Vec<Tool>, Diagnostics> {
                 .with_help("pass the folder that holds one sub-folder per provider with --schemas"),
         ),
     }
-
-    // Overlays first: every tool file of their provider is patched as it is read.
-    let mut overlays: BTreeMap<String, Overlay> = BTreeMap::new();
-    files.retain(|path| {
-        let rel = relative(path, root);
-        let mut parts = rel.components();
-        let (Some(provider), Some(name), None) = (parts.next(), parts.next(), parts.next()) else {
-            return true;
-        };
-        if name.as_os_str() != OVERLAY_FILE {
-            return true;
-        }
-        let provider = provider.as_os_str().to_string_lossy().into_owned();
-        let file = format!("{provider}/{OVERLAY_FILE}");
-        match fs::read(path) {
-            Ok(bytes) => match Overlay::parse(&file, &bytes) {
-                Ok(overlay) => {
-                    overlays.insert(provider, overlay);
-                }
-                Err(problems) => diagnostics.extend(problems),
-            },
-            Err(err) => diagnostics.push(Diagnostic::new(
-                &file,
-                format!("cannot read the file: {err}"),
-            )),
-        }
-        false
-    });
-
-    let mut tools = Vec::new();
+    let mut sources = Vec::new();
     for path in &files {
-        let rel = relative(path, root);
-        let Some((provider, group)) = provider_of(&rel) else {
-            diagnostics.push(
-                Diagnostic::new(&rel, "a tool file must lie inside a provider folder")
-                    .with_help("move it to <schemas>/<provider>/"),
-            );
-            continue;
-        };
-        let file = rel
+        let file = relative(path, root)
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join("/");
         match fs::read(path) {
-            Ok(bytes) => {
-                let before = tools.len();
-                let overlay = overlays.get(&provider);
-                parse_file_with(
-                    &provider,
-                    &file,
-                    &bytes,
-                    overlay,
-                    &mut tools,
-                    &mut diagnostics,
-                );
-                for tool in &mut tools[before..] {
-                    tool.group = group.clone();
-                }
-            }
+            Ok(bytes) => sources.push((file, bytes)),
             Err(err) => diagnostics.push(Diagnostic::new(
                 &file,
                 format!("cannot read the file: {err}"),
             )),
         }
     }
-
     if files.is_empty() && diagnostics.is_empty() {
         // Generating from an empty folder would delete every generated file; that is never meant.
         diagnostics.push(
@@ -144,6 +92,121 @@ pub fn load(root: &Path) -> Result<Vec<Tool>, Diagnostics> {
                 .with_help("the schemas folder holds one sub-folder of tool files per provider"),
         );
     }
+    load_sources(sources, diagnostics)
+}
+
+/// Reads every tool under the folder `path` of the git revision `rev` of the repository that
+/// holds `repo`, through `git ls-tree` and `git show` (nothing is checked out or written).
+pub fn load_git(repo: &Path, rev: &str, path: &str) -> Result<Vec<Tool>, Diagnostics> {
+    let origin = format!("{rev}:{path}");
+    let git = |args: &[&str]| -> Result<Vec<u8>, Diagnostics> {
+        let output = std::process::Command::new("git")
+            .arg("-C")
+            .arg(repo)
+            .args(args)
+            .output()
+            .map_err(|err| Diagnostic::new(&origin, format!("cannot run git: {err}")))?;
+        if output.status.success() {
+            Ok(output.stdout)
+        } else {
+            Err(Diagnostic::new(
+                &origin,
+                format!(
+                    "not a folder, and git cannot read it as a revision: {}",
+                    String::from_utf8_lossy(&output.stderr).trim()
+                ),
+            )
+            .with_help("pass a schemas folder or a git revision such as `HEAD~1` or `v1.2.0`")
+            .into())
+        }
+    };
+    if rev.starts_with('-') {
+        return Err(Diagnostic::new(&origin, "a git revision cannot start with `-`").into());
+    }
+    let prefix = format!("{}/", path.trim_end_matches('/'));
+    // The revision must name a commit; `--` keeps a revision from being read as an option.
+    git(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        &format!("{rev}^{{commit}}"),
+    ])?;
+    let listing = git(&[
+        "ls-tree",
+        "-r",
+        "-z",
+        "--name-only",
+        "--full-tree",
+        rev,
+        "--",
+        &prefix,
+    ])?;
+    let mut sources = Vec::new();
+    for name in listing.split(|&b| b == 0).filter(|n| !n.is_empty()) {
+        let name = String::from_utf8_lossy(name).into_owned();
+        let Some(file) = name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let hidden = file.split('/').any(|part| part.starts_with('.'));
+        if hidden || !file.ends_with(".json") {
+            continue;
+        }
+        let bytes = git(&["show", &format!("{rev}:{name}")])?;
+        sources.push((file.to_string(), bytes));
+    }
+    if sources.is_empty() {
+        return Err(Diagnostic::new(&origin, "no tool definitions (*.json) found").into());
+    }
+    load_sources(sources, Diagnostics::default())
+}
+
+/// Parses files already read (path relative to the schemas root with `/` separators, bytes),
+/// such as the files of a git revision: overlays first, then every tool file, patched.
+pub fn load_sources(
+    sources: Vec<(String, Vec<u8>)>,
+    mut diagnostics: Diagnostics,
+) -> Result<Vec<Tool>, Diagnostics> {
+    // Overlays first: every tool file of their provider is patched as it is read.
+    let mut overlays: BTreeMap<String, Overlay> = BTreeMap::new();
+    let mut tool_files = Vec::new();
+    for (file, bytes) in sources {
+        let parts: Vec<&str> = file.split('/').collect();
+        match parts.as_slice() {
+            [provider, name] if *name == OVERLAY_FILE => match Overlay::parse(&file, &bytes) {
+                Ok(overlay) => {
+                    overlays.insert((*provider).to_string(), overlay);
+                }
+                Err(problems) => diagnostics.extend(problems),
+            },
+            [_] => diagnostics.push(
+                Diagnostic::new(&file, "a tool file must lie inside a provider folder")
+                    .with_help("move it to <schemas>/<provider>/"),
+            ),
+            [provider, group @ .., _] => {
+                let group: Vec<String> = group.iter().map(|g| (*g).to_string()).collect();
+                tool_files.push(((*provider).to_string(), group, file.clone(), bytes));
+            }
+            [] => {}
+        }
+    }
+
+    let mut tools = Vec::new();
+    for (provider, group, file, bytes) in tool_files {
+        let before = tools.len();
+        let overlay = overlays.get(&provider);
+        parse_file_with(
+            &provider,
+            &file,
+            &bytes,
+            overlay,
+            &mut tools,
+            &mut diagnostics,
+        );
+        for tool in &mut tools[before..] {
+            tool.group = group.clone();
+        }
+    }
+
     for (provider, overlay) in &overlays {
         let known = tools
             .iter()
@@ -484,20 +547,6 @@ fn collect_files(root: &Path, dir: &Path, files: &mut Vec<PathBuf>, diagnostics:
             files.push(path);
         }
     }
-}
-
-/// The provider folder and the group folders of a file path relative to the schemas root.
-fn provider_of(rel: &Path) -> Option<(String, Vec<String>)> {
-    let mut parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    parts.pop()?;
-    if parts.is_empty() {
-        return None;
-    }
-    let provider = parts.remove(0);
-    Some((provider, parts))
 }
 
 /// The JSON type of a value, for messages.

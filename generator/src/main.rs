@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Generates a typed Rust SDK crate from MCP tool definitions.
 #[derive(Debug, Parser)]
@@ -39,6 +39,23 @@ enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// Classifies the changes between two schema trees by their effect on the generated API and
+    /// suggests a semver bump. OLD and NEW are schema folders or git revisions.
+    Diff {
+        /// The old schemas: a folder, or a git revision (whose `--path` folder is read).
+        old: String,
+        /// The new schemas: a folder, or a git revision.
+        new: String,
+        /// The schemas folder inside a git revision, from the repository root.
+        #[arg(long, default_value = "schemas")]
+        path: String,
+        /// The git repository that revisions are read from.
+        #[arg(long, default_value = ".")]
+        repo: PathBuf,
+        /// The report format.
+        #[arg(long, value_enum, default_value_t = Format::Markdown)]
+        format: Format,
+    },
     /// Exits 0 when the output folder is exactly what the schemas produce, 1 otherwise.
     Check {
         /// The folder with one sub-folder of tool definitions per provider.
@@ -51,6 +68,29 @@ enum Command {
         #[arg(long, default_value = "toolgen-sdk")]
         crate_name: String,
     },
+}
+
+/// How `diff` prints its report.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// Markdown for a pull request.
+    Markdown,
+    /// The same report as JSON.
+    Json,
+}
+
+/// A schema tree given as a folder, or else as a git revision.
+fn load_tree(
+    spec: &str,
+    repo: &std::path::Path,
+    path: &str,
+) -> Result<Vec<toolgen::load::Tool>, toolgen::Diagnostics> {
+    let folder = PathBuf::from(spec);
+    if folder.is_dir() {
+        toolgen::load::load(&folder).map_err(|d| d.under(&folder))
+    } else {
+        toolgen::load::load_git(repo, spec, path)
+    }
 }
 
 /// Paths default to the workspace's `schemas/` and `generated/`, so that
@@ -117,6 +157,31 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Diff {
+            old,
+            new,
+            path,
+            repo,
+            format,
+        } => {
+            let (before, after) = (load_tree(&old, &repo, &path), load_tree(&new, &repo, &path));
+            match (before, after) {
+                (Ok(before), Ok(after)) => {
+                    let report = toolgen::diff::diff(&before, &after);
+                    match format {
+                        Format::Markdown => print!("{}", report.markdown()),
+                        Format::Json => println!("{}", report.json()),
+                    }
+                    ExitCode::SUCCESS
+                }
+                (before, after) => {
+                    for problems in [before.err(), after.err()].into_iter().flatten() {
+                        eprintln!("{problems}");
+                    }
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Check {
             schemas,
             out,
