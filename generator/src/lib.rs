@@ -24,6 +24,7 @@ pub mod model;
 pub mod naming;
 pub mod normalize;
 pub mod overlay;
+pub mod pull;
 pub mod render;
 pub mod write;
 

@@ -56,6 +56,25 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Markdown)]
         format: Format,
     },
+    /// Fetches a live MCP server's tools (`tools/list`, every page) into `schemas/<provider>/`,
+    /// one file per tool; files of tools the server no longer lists are deleted.
+    Pull {
+        /// The Streamable HTTP endpoint.
+        #[arg(long, required_unless_present = "stdio", conflicts_with = "stdio")]
+        url: Option<String>,
+        /// A command that serves MCP over stdio (program and arguments, split at whitespace).
+        #[arg(long)]
+        stdio: Option<String>,
+        /// The provider folder to write.
+        #[arg(long)]
+        provider: String,
+        /// An HTTP header for every request, as `Name: value`; repeatable.
+        #[arg(long = "header")]
+        headers: Vec<String>,
+        /// The folder with one sub-folder of tool definitions per provider.
+        #[arg(long)]
+        schemas: Option<PathBuf>,
+    },
     /// Exits 0 when the output folder is exactly what the schemas produce, 1 otherwise.
     Check {
         /// The folder with one sub-folder of tool definitions per provider.
@@ -91,6 +110,32 @@ fn load_tree(
     } else {
         toolgen::load::load_git(repo, spec, path)
     }
+}
+
+/// Lists the server's tools, then replaces the provider's pulled files in one swap.
+fn pull(
+    url: Option<String>,
+    stdio: Option<String>,
+    provider: &str,
+    headers: &[String],
+    schemas: &std::path::Path,
+) -> Result<toolgen::write::PullReport, String> {
+    let source = match (url, stdio) {
+        (_, Some(command)) => toolgen::pull::Source::Stdio { command },
+        (Some(url), None) => toolgen::pull::Source::Http {
+            url,
+            headers: headers
+                .iter()
+                .map(|h| toolgen::pull::parse_header(h))
+                .collect::<Result<_, _>>()?,
+        },
+        (None, None) => return Err("pass --url or --stdio".to_string()),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| err.to_string())?;
+    runtime.block_on(toolgen::pull::pull(&source, schemas, provider))
 }
 
 /// Paths default to the workspace's `schemas/` and `generated/`, so that
@@ -178,6 +223,43 @@ fn main() -> ExitCode {
                     for problems in [before.err(), after.err()].into_iter().flatten() {
                         eprintln!("{problems}");
                     }
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Pull {
+            url,
+            stdio,
+            provider,
+            headers,
+            schemas,
+        } => {
+            let schemas = or_default(schemas, "schemas");
+            match pull(url, stdio, &provider, &headers, &schemas) {
+                Ok(report) => {
+                    eprintln!(
+                        "pulled {}: {} added, {} changed, {} removed",
+                        schemas.join(&provider).display(),
+                        report.added.len(),
+                        report.changed.len(),
+                        report.removed.len()
+                    );
+                    for (label, names) in [
+                        ("added", &report.added),
+                        ("changed", &report.changed),
+                        ("removed", &report.removed),
+                    ] {
+                        for name in names {
+                            eprintln!("  {label} {}", toolgen::load::quoted(name));
+                        }
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!(
+                        "error: {err}\n  nothing under {} was changed",
+                        schemas.display()
+                    );
                     ExitCode::FAILURE
                 }
             }
