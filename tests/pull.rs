@@ -1,5 +1,5 @@
 //! `toolgen pull` against MCP servers running in the test on 127.0.0.1: several pages of tools,
-//! a server that fails midway, and a hostile tool name.
+//! a server that fails midway, a hostile tool name; and over stdio from the echo server binary.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -312,6 +312,36 @@ fn a_tool_named_dot_dot_slash_stays_inside_the_provider_folder() {
         assert!(
             toolgen::write::replace_provider(&schemas, "../evil", &Default::default()).is_err()
         );
+        let _ = fs::remove_dir_all(&dir);
+    });
+}
+
+#[test]
+fn pull_over_stdio_from_the_echo_server() {
+    run(async {
+        let dir = scratch("stdio");
+        let schemas = dir.join("schemas");
+        let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+        let command = format!(
+            "{} --stdio --schemas {}",
+            env!("CARGO_BIN_EXE_toolgen-echo-server"),
+            seed.display()
+        );
+        let report = pull(&Source::Stdio { command }, &schemas, "workos")
+            .await
+            .expect("the pull succeeds");
+        assert_eq!(report.added, ["user_management.invitations.create"]);
+        let pulled: Value = serde_json::from_str(
+            &fs::read_to_string(schemas.join("workos/user_management.invitations.create.json"))
+                .expect("written"),
+        )
+        .expect("JSON");
+        let seed: Value = serde_json::from_str(
+            &fs::read_to_string(seed.join("workos/user_management.invitations.create.json"))
+                .expect("the seed"),
+        )
+        .expect("JSON");
+        assert_eq!(pulled["inputSchema"], seed["inputSchema"]);
         let _ = fs::remove_dir_all(&dir);
     });
 }
