@@ -40,10 +40,12 @@ fn main() {
 
 fn seed() -> CreateParams {
     CreateParams {
-        email: Some("a@b.c".into()),
+        email: "a@b.c".into(),
+        organization_id: "org_1".into(),
         locale: Some(Locale::Es419),
-        expires_in_days: Some(7),
-        ..Default::default()
+        expires_in_days: std::num::NonZeroU64::new(7),
+        inviter_user_id: None,
+        role_slug: None,
     }
 }
 
@@ -80,7 +82,7 @@ async fn bench(calls: usize) {
     };
     let raw_call = || async {
         let mut request = CallToolRequestParams::new(TOOL);
-        let arguments = json!({"email": "a@b.c", "locale": "es-419", "expires_in_days": 7});
+        let arguments = json!({"email": "a@b.c", "organization_id": "org_1", "locale": "es-419", "expires_in_days": 7});
         if let serde_json::Value::Object(map) = arguments {
             request.arguments = Some(map);
         }

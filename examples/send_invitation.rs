@@ -4,7 +4,7 @@
 //! ```sh
 //! cargo run --example server -- --port 8080     # in another terminal
 //! cargo run --example send_invitation -- --url http://127.0.0.1:8080/mcp \
-//!     --email a@b.c --locale es-419 --expires-in-days 7
+//!     --email a@b.c --organization-id org_1 --locale es-419 --expires-in-days 7
 //! ```
 //!
 //! It prints the result and exits 0; on any error it prints it and exits 1. A bearer token is
@@ -27,12 +27,15 @@ struct Args {
     /// The recipient.
     #[arg(long)]
     email: String,
+    /// The organization the recipient joins.
+    #[arg(long)]
+    organization_id: String,
     /// The locale of the email, such as `es-419`.
     #[arg(long)]
     locale: Option<Locale>,
     /// How many days the invitation is valid for.
     #[arg(long)]
-    expires_in_days: Option<i64>,
+    expires_in_days: Option<std::num::NonZeroU64>,
     /// Seconds to wait for each attempt.
     #[arg(long, default_value_t = 10)]
     timeout_secs: u64,
@@ -64,10 +67,12 @@ async fn run(args: Args) -> Result<String, toolgen_sdk::Error> {
         .user_management()
         .invitations()
         .create(&CreateParams {
-            email: Some(args.email),
+            email: args.email,
+            organization_id: args.organization_id,
             locale: args.locale,
             expires_in_days: args.expires_in_days,
-            ..Default::default()
+            inviter_user_id: None,
+            role_slug: None,
         })
         .await?;
     Ok(match &output.structured_content {

@@ -189,7 +189,10 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     for path in paths {
         if path.is_dir() {
             collect_json(&path, out)?;
-        } else if path.extension().is_some_and(|ext| ext == "json") {
+        } else if path.extension().is_some_and(|ext| ext == "json")
+            // A provider's overlay holds local corrections, not a tool the server offers.
+            && path.file_name().is_none_or(|name| name != "overlay.json")
+        {
             out.push(path);
         }
     }

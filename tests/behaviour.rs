@@ -1,8 +1,10 @@
 //! Behaviour of the generated code, compiled and run: serde round trips, enum conversions, and
 //! calls through the in-memory transport.
 
+use std::num::NonZeroU64;
+
 use serde_json::json;
-use toolgen_sdk::runtime::{Error, MemoryTransport, ToolResult};
+use toolgen_sdk::runtime::{Error, MemoryTransport, ToolResult, Validator};
 use toolgen_sdk::workos;
 use toolgen_sdk::workos::user_management::invitations::CreateParams;
 use toolgen_sdk::workos::user_management::invitations::create::Locale;
@@ -15,21 +17,35 @@ fn block_on<F: std::future::IntoFuture>(future: F) -> F::Output {
         .block_on(future.into_future())
 }
 
+/// The seed's required arguments (required through `schemas/workos/overlay.json`).
+fn seed(email: &str) -> CreateParams {
+    CreateParams {
+        email: email.into(),
+        organization_id: "org_1".into(),
+        expires_in_days: None,
+        inviter_user_id: None,
+        locale: None,
+        role_slug: None,
+    }
+}
+
 #[test]
 fn seed_params_round_trip_through_serde() {
-    let input = json!({"email": "a@b.c", "locale": "es-419", "expires_in_days": 7});
+    let input = json!({"email": "a@b.c", "expires_in_days": 7, "locale": "es-419", "organization_id": "org_1"});
     let params: CreateParams = serde_json::from_value(input.clone()).expect("valid params");
-    assert_eq!(params.email.as_deref(), Some("a@b.c"));
+    assert_eq!(params.email, "a@b.c");
     assert_eq!(params.locale, Some(Locale::Es419));
-    assert_eq!(params.expires_in_days, Some(7));
+    assert_eq!(params.expires_in_days, NonZeroU64::new(7));
     assert_eq!(params.role_slug, None);
     assert_eq!(serde_json::to_value(&params).expect("serializes"), input);
 }
 
 #[test]
 fn unknown_locale_is_rejected_with_a_clear_error() {
-    let err = serde_json::from_value::<CreateParams>(json!({"locale": "xx-YY"}))
-        .expect_err("unknown locale");
+    let err = serde_json::from_value::<CreateParams>(
+        json!({"email": "a@b.c", "organization_id": "org_1", "locale": "xx-YY"}),
+    )
+    .expect_err("unknown locale");
     let message = err.to_string();
     assert!(message.contains("xx-YY"), "{message}");
     assert!(
@@ -70,10 +86,9 @@ fn a_call_sends_the_exact_tool_name_and_arguments() {
     let transport = MemoryTransport::new();
     let client = workos::Client::new(transport.clone());
     let params = CreateParams {
-        email: Some("ada@example.com".into()),
         locale: Some(Locale::EnGb),
-        expires_in_days: Some(7),
-        ..Default::default()
+        expires_in_days: NonZeroU64::new(7),
+        ..seed("ada@example.com")
     };
     let output = block_on(client.user_management().invitations().create(&params))
         .expect("the call succeeds");
@@ -85,7 +100,7 @@ fn a_call_sends_the_exact_tool_name_and_arguments() {
     // Absent optional fields are left out, never sent as null.
     assert_eq!(
         sent,
-        json!({"email": "ada@example.com", "locale": "en-GB", "expires_in_days": 7})
+        json!({"email": "ada@example.com", "expires_in_days": 7, "locale": "en-GB", "organization_id": "org_1"})
     );
     assert_eq!(output.structured_content, Some(sent));
 }
@@ -103,7 +118,7 @@ fn a_tool_error_becomes_error_tool() {
         client
             .user_management()
             .invitations()
-            .create(&CreateParams::default()),
+            .create(&seed("a@b.c")),
     )
     .expect_err("tool error");
     match err {
@@ -128,11 +143,68 @@ fn tool_output_parses_text_and_structured_content() {
         client
             .user_management()
             .invitations()
-            .create(&CreateParams::default()),
+            .create(&seed("a@b.c")),
     )
     .expect("success");
     assert_eq!(output.text(), "{\"id\": \"inv_1\"}");
     let parsed: serde_json::Value = output.json().expect("the text is JSON");
     assert_eq!(parsed, json!({"id": "inv_1"}));
     assert!(ToolResult::from_json(json!({"content": 3})).is_err());
+}
+
+/// `schemas/workos/overlay.json` corrects the seed: `email` and `organization_id` are required,
+/// `expires_in_days` is 1..=30 and `email` has `format: email`.
+#[test]
+fn the_overlay_makes_the_seed_stricter() {
+    // Required: the fields are plain `String`s, and JSON without them does not parse.
+    let err = serde_json::from_value::<CreateParams>(json!({"organization_id": "org_1"}))
+        .expect_err("email is required");
+    assert!(err.to_string().contains("email"), "{err}");
+    assert!(serde_json::from_value::<CreateParams>(json!({"email": "a@b.c"})).is_err());
+    let schema: serde_json::Value = serde_json::from_str(CreateParams::SCHEMA).expect("JSON");
+    assert_eq!(schema["required"], json!(["email", "organization_id"]));
+
+    // In bounds: accepted.
+    for days in [1, 7, 30] {
+        let params = CreateParams {
+            expires_in_days: NonZeroU64::new(days),
+            ..seed("a@b.c")
+        };
+        assert!(params.validate().is_ok(), "{days} days");
+    }
+    // 31 days: rejected by validate(), with the pointer of the field.
+    let params = CreateParams {
+        expires_in_days: NonZeroU64::new(31),
+        ..seed("a@b.c")
+    };
+    let violations = params.validate().expect_err("31 days");
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert_eq!(violations[0].pointer, "/expires_in_days");
+    // 0 days: the type cannot hold it (`minimum: 1` makes it a `NonZeroU64`), JSON with it does
+    // not parse, and the schema behind validate() rejects it too.
+    assert!(
+        serde_json::from_value::<CreateParams>(
+            json!({"email": "a@b.c", "organization_id": "org_1", "expires_in_days": 0})
+        )
+        .is_err()
+    );
+    let validator = Validator::new(CreateParams::SCHEMA);
+    for days in [0, 31] {
+        let violations = validator.violations(
+            &json!({"email": "a@b.c", "organization_id": "org_1", "expires_in_days": days}),
+        );
+        assert_eq!(violations.len(), 1, "{days}: {violations:?}");
+        assert_eq!(violations[0].pointer, "/expires_in_days");
+    }
+    assert!(
+        validator
+            .violations(&json!({"organization_id": "org_1"}))
+            .iter()
+            .any(|v| v.pointer == "/email" && v.message == "is required"),
+        "a missing email is a violation"
+    );
+
+    // format: email.
+    let violations = seed("not an email").validate().expect_err("bad email");
+    assert_eq!(violations[0].pointer, "/email");
 }

@@ -63,6 +63,10 @@ fn source_of(path: &Path, schemas: &Path) -> String {
 #[test]
 fn tool_files() {
     insta::glob!("../schemas", "**/*.json", |path| {
+        // An overlay is no tool: its effect shows in the snapshots of the tools it patches.
+        if path.file_name().is_some_and(|name| name == "overlay.json") {
+            return;
+        }
         let source = source_of(path, &root().join("schemas"));
         insta::assert_snapshot!(derived_from(rendered("schemas"), &source));
     });

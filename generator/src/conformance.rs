@@ -318,6 +318,7 @@ fn generate(
                 file: groups[index].file.clone(),
                 pointer: format!("/g{index}/schema"),
             },
+            docs_base_url: None,
         })
         .collect();
     let model = model::build_with(

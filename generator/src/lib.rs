@@ -16,12 +16,15 @@
 pub mod cldr;
 pub mod conformance;
 pub mod diagnostics;
+pub mod diff;
 pub mod docs;
 pub mod emit;
 pub mod load;
 pub mod model;
 pub mod naming;
 pub mod normalize;
+pub mod overlay;
+pub mod pull;
 pub mod render;
 pub mod report;
 pub mod write;

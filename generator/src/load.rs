@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, relative};
+use crate::overlay::{OVERLAY_FILE, Overlay};
 
 /// The longest tool name MCP allows.
 pub const MAX_TOOL_NAME_LEN: usize = 128;
@@ -37,6 +38,8 @@ pub struct Tool {
     pub annotations: Option<Map<String, Value>>,
     /// Where the tool was defined.
     pub origin: Origin,
+    /// The provider's documentation site, from its overlay, for relative links in descriptions.
+    pub docs_base_url: Option<String>,
 }
 
 /// Where a tool was defined: a file relative to the schemas root, and a JSON pointer in it.
@@ -67,43 +70,155 @@ pub fn load(root: &Path) -> Result<Vec<Tool>, Diagnostics> {
                 .with_help("pass the folder that holds one sub-folder per provider with --schemas"),
         ),
     }
-
-    let mut tools = Vec::new();
+    let mut sources = Vec::new();
     for path in &files {
-        let rel = relative(path, root);
-        let Some((provider, group)) = provider_of(&rel) else {
-            diagnostics.push(
-                Diagnostic::new(&rel, "a tool file must lie inside a provider folder")
-                    .with_help("move it to <schemas>/<provider>/"),
-            );
-            continue;
-        };
-        let file = rel
+        let file = relative(path, root)
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join("/");
         match fs::read(path) {
-            Ok(bytes) => {
-                let before = tools.len();
-                parse_file(&provider, &file, &bytes, &mut tools, &mut diagnostics);
-                for tool in &mut tools[before..] {
-                    tool.group = group.clone();
-                }
-            }
+            Ok(bytes) => sources.push((file, bytes)),
             Err(err) => diagnostics.push(Diagnostic::new(
                 &file,
                 format!("cannot read the file: {err}"),
             )),
         }
     }
-
     if files.is_empty() && diagnostics.is_empty() {
         // Generating from an empty folder would delete every generated file; that is never meant.
         diagnostics.push(
             Diagnostic::new(root, "no tool definitions (*.json) found")
                 .with_help("the schemas folder holds one sub-folder of tool files per provider"),
         );
+    }
+    load_sources(sources, diagnostics)
+}
+
+/// Reads every tool under the folder `path` of the git revision `rev` of the repository that
+/// holds `repo`, through `git ls-tree` and `git show` (nothing is checked out or written).
+pub fn load_git(repo: &Path, rev: &str, path: &str) -> Result<Vec<Tool>, Diagnostics> {
+    let origin = format!("{rev}:{path}");
+    let git = |args: &[&str]| -> Result<Vec<u8>, Diagnostics> {
+        let output = std::process::Command::new("git")
+            .arg("-C")
+            .arg(repo)
+            .args(args)
+            .output()
+            .map_err(|err| Diagnostic::new(&origin, format!("cannot run git: {err}")))?;
+        if output.status.success() {
+            Ok(output.stdout)
+        } else {
+            Err(Diagnostic::new(
+                &origin,
+                format!(
+                    "not a folder, and git cannot read it as a revision: {}",
+                    String::from_utf8_lossy(&output.stderr).trim()
+                ),
+            )
+            .with_help("pass a schemas folder or a git revision such as `HEAD~1` or `v1.2.0`")
+            .into())
+        }
+    };
+    if rev.starts_with('-') {
+        return Err(Diagnostic::new(&origin, "a git revision cannot start with `-`").into());
+    }
+    let prefix = format!("{}/", path.trim_end_matches('/'));
+    // The revision must name a commit; `--` keeps a revision from being read as an option.
+    git(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        &format!("{rev}^{{commit}}"),
+    ])?;
+    let listing = git(&[
+        "ls-tree",
+        "-r",
+        "-z",
+        "--name-only",
+        "--full-tree",
+        rev,
+        "--",
+        &prefix,
+    ])?;
+    let mut sources = Vec::new();
+    for name in listing.split(|&b| b == 0).filter(|n| !n.is_empty()) {
+        let name = String::from_utf8_lossy(name).into_owned();
+        let Some(file) = name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let hidden = file.split('/').any(|part| part.starts_with('.'));
+        if hidden || !file.ends_with(".json") {
+            continue;
+        }
+        let bytes = git(&["show", &format!("{rev}:{name}")])?;
+        sources.push((file.to_string(), bytes));
+    }
+    if sources.is_empty() {
+        return Err(Diagnostic::new(&origin, "no tool definitions (*.json) found").into());
+    }
+    load_sources(sources, Diagnostics::default())
+}
+
+/// Parses files already read (path relative to the schemas root with `/` separators, bytes),
+/// such as the files of a git revision: overlays first, then every tool file, patched.
+pub fn load_sources(
+    sources: Vec<(String, Vec<u8>)>,
+    mut diagnostics: Diagnostics,
+) -> Result<Vec<Tool>, Diagnostics> {
+    // Overlays first: every tool file of their provider is patched as it is read.
+    let mut overlays: BTreeMap<String, Overlay> = BTreeMap::new();
+    let mut tool_files = Vec::new();
+    for (file, bytes) in sources {
+        let parts: Vec<&str> = file.split('/').collect();
+        match parts.as_slice() {
+            [provider, name] if *name == OVERLAY_FILE => match Overlay::parse(&file, &bytes) {
+                Ok(overlay) => {
+                    overlays.insert((*provider).to_string(), overlay);
+                }
+                Err(problems) => diagnostics.extend(problems),
+            },
+            [_] => diagnostics.push(
+                Diagnostic::new(&file, "a tool file must lie inside a provider folder")
+                    .with_help("move it to <schemas>/<provider>/"),
+            ),
+            [provider, group @ .., _] => {
+                let group: Vec<String> = group.iter().map(|g| (*g).to_string()).collect();
+                tool_files.push(((*provider).to_string(), group, file.clone(), bytes));
+            }
+            [] => {}
+        }
+    }
+
+    let mut tools = Vec::new();
+    for (provider, group, file, bytes) in tool_files {
+        let before = tools.len();
+        let overlay = overlays.get(&provider);
+        parse_file_with(
+            &provider,
+            &file,
+            &bytes,
+            overlay,
+            &mut tools,
+            &mut diagnostics,
+        );
+        for tool in &mut tools[before..] {
+            tool.group = group.clone();
+        }
+    }
+
+    for (provider, overlay) in &overlays {
+        let known = tools
+            .iter()
+            .filter(|tool| &tool.provider == provider)
+            .map(|tool| tool.name.clone())
+            .collect();
+        // A tool the overlay could not patch was not loaded; do not also call it unknown.
+        if diagnostics.is_empty() {
+            for problem in overlay.unknown_tools(&known) {
+                diagnostics.push(problem);
+            }
+        }
     }
     check_duplicates(&tools, &mut diagnostics);
     tools.sort_by(|a, b| (&a.provider, &a.group, &a.name).cmp(&(&b.provider, &b.group, &b.name)));
@@ -115,6 +230,18 @@ pub fn parse_file(
     provider: &str,
     file: &str,
     bytes: &[u8],
+    tools: &mut Vec<Tool>,
+    diagnostics: &mut Diagnostics,
+) {
+    parse_file_with(provider, file, bytes, None, tools, diagnostics);
+}
+
+/// Like [`parse_file`], patching each tool with the provider's overlay before parsing it.
+pub fn parse_file_with(
+    provider: &str,
+    file: &str,
+    bytes: &[u8],
+    overlay: Option<&Overlay>,
     tools: &mut Vec<Tool>,
     diagnostics: &mut Diagnostics,
 ) {
@@ -155,7 +282,8 @@ pub fn parse_file(
                             file: file.to_string(),
                             pointer: format!("/tools/{index}"),
                         };
-                        if let Some(tool) = parse_tool(provider, item, origin, diagnostics) {
+                        let item = patched(item, overlay, diagnostics);
+                        if let Some(tool) = parse_tool(provider, &item, origin, diagnostics) {
                             tools.push(tool);
                         }
                     }
@@ -171,11 +299,29 @@ pub fn parse_file(
                 file: file.to_string(),
                 pointer: String::new(),
             };
+            let value = patched(&value, overlay, diagnostics);
             if let Some(tool) = parse_tool(provider, &value, origin, diagnostics) {
                 tools.push(tool);
             }
         }
     }
+    if let Some(overlay) = overlay {
+        for tool in tools.iter_mut().filter(|t| t.provider == provider) {
+            tool.docs_base_url.clone_from(&overlay.docs_base_url);
+        }
+    }
+}
+
+/// The tool object with the overlay's patch for its name applied (a failed patch is recorded
+/// and the tool is left unpatched).
+fn patched(tool: &Value, overlay: Option<&Overlay>, diagnostics: &mut Diagnostics) -> Value {
+    let mut tool = tool.clone();
+    if let (Some(overlay), Some(Value::String(name))) = (overlay, tool.get("name").cloned())
+        && let Err(problem) = overlay.apply(&name, &mut tool)
+    {
+        diagnostics.push(*problem);
+    }
+    tool
 }
 
 fn parse_tool(
@@ -285,6 +431,7 @@ fn parse_tool(
         output_schema,
         annotations,
         origin,
+        docs_base_url: None,
     })
 }
 
@@ -400,20 +547,6 @@ fn collect_files(root: &Path, dir: &Path, files: &mut Vec<PathBuf>, diagnostics:
             files.push(path);
         }
     }
-}
-
-/// The provider folder and the group folders of a file path relative to the schemas root.
-fn provider_of(rel: &Path) -> Option<(String, Vec<String>)> {
-    let mut parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    parts.pop()?;
-    if parts.is_empty() {
-        return None;
-    }
-    let provider = parts.remove(0);
-    Some((provider, parts))
 }
 
 /// The JSON type of a value, for messages.

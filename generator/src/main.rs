@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Generates a typed Rust SDK crate from MCP tool definitions.
 #[derive(Debug, Parser)]
@@ -46,6 +46,42 @@ enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// Classifies the changes between two schema trees by their effect on the generated API and
+    /// suggests a semver bump. OLD and NEW are schema folders or git revisions.
+    Diff {
+        /// The old schemas: a folder, or a git revision (whose `--path` folder is read).
+        old: String,
+        /// The new schemas: a folder, or a git revision.
+        new: String,
+        /// The schemas folder inside a git revision, from the repository root.
+        #[arg(long, default_value = "schemas")]
+        path: String,
+        /// The git repository that revisions are read from.
+        #[arg(long, default_value = ".")]
+        repo: PathBuf,
+        /// The report format.
+        #[arg(long, value_enum, default_value_t = Format::Markdown)]
+        format: Format,
+    },
+    /// Fetches a live MCP server's tools (`tools/list`, every page) into `schemas/<provider>/`,
+    /// one file per tool; files of tools the server no longer lists are deleted.
+    Pull {
+        /// The Streamable HTTP endpoint.
+        #[arg(long, required_unless_present = "stdio", conflicts_with = "stdio")]
+        url: Option<String>,
+        /// A command that serves MCP over stdio (program and arguments, split at whitespace).
+        #[arg(long)]
+        stdio: Option<String>,
+        /// The provider folder to write.
+        #[arg(long)]
+        provider: String,
+        /// An HTTP header for every request, as `Name: value`; repeatable.
+        #[arg(long = "header")]
+        headers: Vec<String>,
+        /// The folder with one sub-folder of tool definitions per provider.
+        #[arg(long)]
+        schemas: Option<PathBuf>,
+    },
     /// Exits 0 when the output folder is exactly what the schemas produce, 1 otherwise.
     Check {
         /// The folder with one sub-folder of tool definitions per provider.
@@ -58,6 +94,55 @@ enum Command {
         #[arg(long, default_value = "toolgen-sdk")]
         crate_name: String,
     },
+}
+
+/// How `diff` prints its report.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// Markdown for a pull request.
+    Markdown,
+    /// The same report as JSON.
+    Json,
+}
+
+/// A schema tree given as a folder, or else as a git revision.
+fn load_tree(
+    spec: &str,
+    repo: &std::path::Path,
+    path: &str,
+) -> Result<Vec<toolgen::load::Tool>, toolgen::Diagnostics> {
+    let folder = PathBuf::from(spec);
+    if folder.is_dir() {
+        toolgen::load::load(&folder).map_err(|d| d.under(&folder))
+    } else {
+        toolgen::load::load_git(repo, spec, path)
+    }
+}
+
+/// Lists the server's tools, then replaces the provider's pulled files in one swap.
+fn pull(
+    url: Option<String>,
+    stdio: Option<String>,
+    provider: &str,
+    headers: &[String],
+    schemas: &std::path::Path,
+) -> Result<toolgen::write::PullReport, String> {
+    let source = match (url, stdio) {
+        (_, Some(command)) => toolgen::pull::Source::Stdio { command },
+        (Some(url), None) => toolgen::pull::Source::Http {
+            url,
+            headers: headers
+                .iter()
+                .map(|h| toolgen::pull::parse_header(h))
+                .collect::<Result<_, _>>()?,
+        },
+        (None, None) => return Err("pass --url or --stdio".to_string()),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| err.to_string())?;
+    runtime.block_on(toolgen::pull::pull(&source, schemas, provider))
 }
 
 /// Paths default to the workspace's `schemas/` and `generated/`, so that
@@ -141,6 +226,68 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Diff {
+            old,
+            new,
+            path,
+            repo,
+            format,
+        } => {
+            let (before, after) = (load_tree(&old, &repo, &path), load_tree(&new, &repo, &path));
+            match (before, after) {
+                (Ok(before), Ok(after)) => {
+                    let report = toolgen::diff::diff(&before, &after);
+                    match format {
+                        Format::Markdown => print!("{}", report.markdown()),
+                        Format::Json => println!("{}", report.json()),
+                    }
+                    ExitCode::SUCCESS
+                }
+                (before, after) => {
+                    for problems in [before.err(), after.err()].into_iter().flatten() {
+                        eprintln!("{problems}");
+                    }
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Pull {
+            url,
+            stdio,
+            provider,
+            headers,
+            schemas,
+        } => {
+            let schemas = or_default(schemas, "schemas");
+            match pull(url, stdio, &provider, &headers, &schemas) {
+                Ok(report) => {
+                    eprintln!(
+                        "pulled {}: {} added, {} changed, {} removed",
+                        schemas.join(&provider).display(),
+                        report.added.len(),
+                        report.changed.len(),
+                        report.removed.len()
+                    );
+                    for (label, names) in [
+                        ("added", &report.added),
+                        ("changed", &report.changed),
+                        ("removed", &report.removed),
+                    ] {
+                        for name in names {
+                            eprintln!("  {label} {}", toolgen::load::quoted(name));
+                        }
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!(
+                        "error: {err}\n  nothing under {} was changed",
+                        schemas.display()
+                    );
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Check {
             schemas,
             out,

@@ -52,6 +52,8 @@ pub struct Provider {
     pub shared_module: String,
     /// Enums used by several tools, sorted by name.
     pub shared_enums: Vec<EnumType>,
+    /// The provider's documentation site (from its overlay), for relative links in descriptions.
+    pub docs_base_url: Option<String>,
 }
 
 /// A namespace: one segment of the dotted tool names, with an accessor struct and a module.
@@ -552,6 +554,7 @@ fn build_provider(
         root,
         shared_module: "shared".to_string(),
         shared_enums,
+        docs_base_url: tools.iter().find_map(|tool| tool.docs_base_url.clone()),
     }
 }
 

@@ -208,3 +208,187 @@ fn report_counts_tools_dedup_and_lines_per_provider() {
         "{stdout}"
     );
 }
+
+#[test]
+fn an_overlay_that_points_at_nothing_or_at_an_unknown_tool_is_an_error() {
+    let dir = scratch("overlay");
+    let schemas = dir.join("schemas");
+    write(
+        &schemas.join("acme/t.json"),
+        r#"{"name": "t", "inputSchema": {"type": "object", "properties": {"email": {"type": "string"}}}}"#,
+    );
+    let out = dir.join("out");
+    let overlay = schemas.join("acme/overlay.json");
+
+    // A working overlay is applied, and is not read as a tool.
+    write(
+        &overlay,
+        r#"{"docs_base_url": "https://acme.test/docs", "tools": {"t": [
+            {"op": "add", "path": "/inputSchema/required", "value": ["email"]}]}}"#,
+    );
+    let output = toolgen("generate", &schemas, &out);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let tool = fs::read_to_string(out.join("src/acme/t.rs")).expect("the tool module");
+    assert!(tool.contains("pub email: ::std::string::String,"), "{tool}");
+    assert!(!out.join("src/acme/overlay.rs").exists());
+
+    // A pointer to nothing and an unknown tool: errors naming the overlay and the pointer.
+    write(
+        &overlay,
+        r#"{"tools": {"t": [
+            {"op": "add", "path": "/inputSchema/properties/emial/format", "value": "email"}]}}"#,
+    );
+    let output = toolgen("generate", &schemas, &out);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("acme/overlay.json at #/tools/t/0/path")
+            && stderr.contains("/inputSchema/properties/emial/format"),
+        "{stderr}"
+    );
+    write(
+        &overlay,
+        r#"{"tools": {"gone": [{"op": "remove", "path": "/title"}]}}"#,
+    );
+    let output = toolgen("generate", &schemas, &out);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("the overlay names the tool `gone`, which does not exist")
+            && stderr.contains("acme/overlay.json at #/tools/gone"),
+        "{stderr}"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// Runs `toolgen` with any arguments.
+fn toolgen_args(args: &[&str], cwd: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_toolgen"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run toolgen")
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .expect("run git");
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn diff_compares_folders_and_git_revisions() {
+    let dir = scratch("diff");
+    let tool = |required: &str| {
+        format!(
+            r#"{{"name": "t", "inputSchema": {{"type": "object", "properties": {{"a": {{"type": "string"}}}}, "required": [{required}]}}}}"#
+        )
+    };
+    write(&dir.join("old/p/t.json"), &tool(""));
+    write(&dir.join("new/p/t.json"), &tool(r#""a""#));
+    write(
+        &dir.join("new/p/u.json"),
+        r#"{"name": "u", "inputSchema": {"type": "object"}}"#,
+    );
+
+    let output = toolgen_args(&["diff", "old", "new"], &dir);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{output:?}");
+    assert!(
+        stdout.contains("field `a` became required") && stdout.contains("`p` `u`: tool added"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("**Suggested semver bump: major**\n"),
+        "{stdout}"
+    );
+
+    // The same trees as two commits of `schemas/`.
+    let repo = dir.join("repo");
+    write(&repo.join("schemas/p/t.json"), &tool(""));
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-qm", "old"]);
+    write(&repo.join("schemas/p/t.json"), &tool(r#""a""#));
+    write(
+        &repo.join("schemas/p/overlay.json"),
+        r#"{"tools": {"t": [{"op": "add", "path": "/description", "value": "Documented."}]}}"#,
+    );
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-qm", "new"]);
+    let output = toolgen_args(&["diff", "HEAD~1", "HEAD", "--format", "json"], &repo);
+    assert!(output.status.success(), "{output:?}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["bump"], "major", "{report:#}");
+    let messages: Vec<&str> = report["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter_map(|c| c["message"].as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        ["field `a` became required", "description changed"],
+        "the overlay of the revision is applied: {report:#}"
+    );
+    // A revision against a folder, and an unknown revision.
+    let output = toolgen_args(&["diff", "HEAD", "schemas"], &repo);
+    assert!(output.status.success(), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stdout).ends_with("bump: none**\n"));
+    let output = toolgen_args(&["diff", "no-such-rev", "HEAD"], &repo);
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("git cannot read it as a revision"),
+        "{output:?}"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn check_lists_the_stale_files() {
+    let dir = scratch("check");
+    let schemas = dir.join("schemas");
+    write(
+        &schemas.join("p/a.json"),
+        r#"{"name": "a", "inputSchema": {"type": "object"}}"#,
+    );
+    write(
+        &schemas.join("p/b.json"),
+        r#"{"name": "b", "inputSchema": {"type": "object"}}"#,
+    );
+    let out = dir.join("out");
+    assert!(toolgen("generate", &schemas, &out).status.success());
+    let fresh = toolgen("check", &schemas, &out);
+    assert!(fresh.status.success());
+    assert!(String::from_utf8_lossy(&fresh.stderr).contains("is up to date"));
+
+    // A changed schema, a hand edit and a removed tool: each stale file is listed.
+    write(
+        &schemas.join("p/a.json"),
+        r#"{"name": "a", "description": "Now documented.", "inputSchema": {"type": "object"}}"#,
+    );
+    fs::remove_file(schemas.join("p/b.json")).expect("remove");
+    let stale = toolgen("check", &schemas, &out);
+    let stderr = String::from_utf8_lossy(&stale.stderr);
+    assert_eq!(stale.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("is stale"), "{stderr}");
+    assert!(stderr.contains("src/p/a.rs"), "{stderr}");
+    assert!(stderr.contains("src/p/b.rs"), "{stderr}");
+    assert!(!stderr.contains("Cargo.toml"), "{stderr}");
+    let _ = fs::remove_dir_all(&dir);
+}

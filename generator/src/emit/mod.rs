@@ -94,6 +94,12 @@ pub fn emit_partial(model: &Model, options: &EmitOptions) -> (Emitted, Diagnosti
     let mut warnings = Vec::new();
 
     for provider in &model.providers {
+        // A provider's overlay may name its documentation site; it wins over the global one.
+        let mut provider_options = options.clone();
+        if let Some(url) = &provider.docs_base_url {
+            provider_options.docs.base_url = Some(url.clone());
+        }
+        let options = &provider_options;
         let base = format!("src/{}", provider.module);
         files.push(rust(
             format!("{base}/mod.rs"),

@@ -3,28 +3,26 @@
 
 //! `user_management.invitations.create`: Sends an invitation email to the recipient.
 /// The arguments of the tool `user_management.invitations.create`, for [`UserManagementInvitations::create`](crate::workos::UserManagementInvitations::create).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateParams {
     /// The email address of the recipient.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: ::std::string::String,
     /// How many days the invitations will be valid for. Must be between 1 and 30 days. Defaults to 7 days if not specified.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_in_days: ::std::option::Option<i64>,
-    /// The ID of the user (`/reference/authkit/user`) who invites the recipient. The invitation email will mention the name of this user.
+    pub expires_in_days: ::std::option::Option<::std::num::NonZeroU64>,
+    /// The ID of the [user](https://workos.com/docs/reference/authkit/user) who invites the recipient. The invitation email will mention the name of this user.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inviter_user_id: ::std::option::Option<::std::string::String>,
-    /// The locale to use when rendering the invitation email. See supported locales (`/authkit/hosted-ui/localization`).
+    /// The locale to use when rendering the invitation email. See [supported locales](https://workos.com/docs/authkit/hosted-ui/localization).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<Locale>,
-    /// The ID of the organization (`/reference/organization`) that the recipient will join.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub organization_id: ::std::option::Option<::std::string::String>,
-    /// The role (`/authkit/roles`) that the recipient will receive when they join the organization in the invitation.
+    /// The ID of the [organization](https://workos.com/docs/reference/organization) that the recipient will join.
+    pub organization_id: ::std::string::String,
+    /// The [role](https://workos.com/docs/authkit/roles) that the recipient will receive when they join the organization in the invitation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_slug: ::std::option::Option<::std::string::String>,
 }
-/// The locale to use when rendering the invitation email. See supported locales (`/authkit/hosted-ui/localization`).
+/// The locale to use when rendering the invitation email. See [supported locales](https://workos.com/docs/authkit/hosted-ui/localization).
 ///
 /// A locale enum: every value is a BCP 47 language tag. [`negotiate`](Self::negotiate) picks a value for an `Accept-Language` header and [`best_match`](Self::best_match) for a list of preferences, falling back through CLDR parent locales (`es-MX` ⇒ `es-419`), likely subtags (`zh-Hant` ⇒ `zh-TW`) and language aliases (`iw` for `he`, `no` and `nb`). Parsing ignores case and reads `_` as `-` (`"DE_DE"` is `"de-DE"`). The CLDR data (49.0.0) was resolved by toolgen into the tables below; with the feature `icu` the values convert to and from `icu_locale_core::LanguageIdentifier`.
 #[derive(
@@ -1390,7 +1388,7 @@ impl ::std::convert::TryFrom<&str> for Locale {
 impl CreateParams {
     /// The tool's input schema (normalized, annotations left out) that
     /// [`validate`](Self::validate) checks against.
-    pub const SCHEMA: &'static str = r#"{"type":"object","properties":{"email":{"type":"string"},"locale":{"enum":["af","am","ar","bg","bn","bs","ca","cs","da","de","de-DE","el","en","en-AU","en-CA","en-GB","en-US","es","es-419","es-ES","es-US","et","fa","fi","fil","fr","fr-BE","fr-CA","fr-FR","fy","gl","gu","ha","he","hi","hr","hu","hy","id","is","it","it-IT","ja","jv","ka","kk","km","kn","ko","lt","lv","mk","ml","mn","mr","ms","my","nb","ne","nl","nl-BE","nl-NL","nn","no","pa","pl","pt","pt-BR","pt-PT","ro","ru","sk","sl","sq","sr","sv","sw","ta","te","th","tr","uk","ur","uz","vi","zh","zh-CN","zh-HK","zh-TW","zu"],"type":"string"},"role_slug":{"type":"string"},"expires_in_days":{"type":"integer"},"inviter_user_id":{"type":"string"},"organization_id":{"type":"string"}}}"#;
+    pub const SCHEMA: &'static str = r#"{"type":"object","properties":{"email":{"type":"string","format":"email"},"locale":{"enum":["af","am","ar","bg","bn","bs","ca","cs","da","de","de-DE","el","en","en-AU","en-CA","en-GB","en-US","es","es-419","es-ES","es-US","et","fa","fi","fil","fr","fr-BE","fr-CA","fr-FR","fy","gl","gu","ha","he","hi","hr","hu","hy","id","is","it","it-IT","ja","jv","ka","kk","km","kn","ko","lt","lv","mk","ml","mn","mr","ms","my","nb","ne","nl","nl-BE","nl-NL","nn","no","pa","pl","pt","pt-BR","pt-PT","ro","ru","sk","sl","sq","sr","sv","sw","ta","te","th","tr","uk","ur","uz","vi","zh","zh-CN","zh-HK","zh-TW","zu"],"type":"string"},"role_slug":{"type":"string"},"expires_in_days":{"type":"integer","minimum":1,"maximum":30},"inviter_user_id":{"type":"string"},"organization_id":{"type":"string"}},"required":["email","organization_id"]}"#;
     /// Checks these arguments against the tool's input schema, including every constraint
     /// the Rust type cannot express (bounds, lengths, patterns, formats, `const`, unions).
     ///
