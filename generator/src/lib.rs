@@ -23,6 +23,7 @@ pub mod model;
 pub mod naming;
 pub mod normalize;
 pub mod render;
+pub mod synth;
 pub mod write;
 
 use std::path::{Path, PathBuf};
