@@ -142,3 +142,42 @@ proptest! {
         }
     }
 }
+
+/// Generates `tools` (a `tools/list` reply) in memory and parses every output file.
+fn generates_and_parses(tools: &Value) -> toolgen::Output {
+    let bytes = serde_json::to_vec(tools).expect("serialize");
+    let mut parsed = Vec::new();
+    let mut diagnostics = toolgen::Diagnostics::default();
+    toolgen::load::parse_file("acme", "acme/tools.json", &bytes, &mut parsed, &mut diagnostics);
+    assert!(diagnostics.is_empty(), "{diagnostics}");
+    let model = toolgen::model::build(&parsed);
+    let output = toolgen::from_model(&model, &toolgen::emit::EmitOptions::default())
+        .unwrap_or_else(|err| panic!("{err}"));
+    for (path, text) in &output.files {
+        if path.ends_with(".rs") {
+            syn::parse_file(text).unwrap_or_else(|err| panic!("{path}: {err}"));
+        }
+    }
+    output
+}
+
+/// Found by the proptest: typify panics on an enum without `type` whose values have several JSON
+/// types, and the fallback ladder relaxed one part at a time, so two such enums in one tool
+/// (input and output) failed the whole tool.
+#[test]
+fn two_mixed_type_enums_in_one_tool_generate() {
+    let mixed = json!({"enum": ["a", 1, null, true]});
+    let output = generates_and_parses(&json!({"tools": [{
+        "name": "mixed",
+        "inputSchema": {"type": "object", "properties": {"x": {"anyOf": [mixed]}}},
+        "outputSchema": {"type": "object", "properties": {"result": mixed}},
+    }]}));
+    assert!(
+        output
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("several JSON types")),
+        "{:?}",
+        output.warnings
+    );
+}
