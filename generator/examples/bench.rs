@@ -105,6 +105,11 @@ fn main() {
         }
     }
 
+    println!();
+    println!(
+        "typify lines 0: its `to_stream` panicked on the TypeSpace (after the failed tools). \
+         Failed tools: typify returned an error or panicked on their schemas, so it did less work."
+    );
     if let Some((_, Some(base_ours), Some(base_theirs))) = growth.first().cloned() {
         println!();
         println!(
@@ -118,7 +123,12 @@ fn main() {
         for (label, ours, theirs) in &growth {
             let cell = |f: &Option<Figures>, base: &Figures| {
                 f.as_ref()
-                    .map(|f| (format!("{:.2}", per(f)), format!("{:.2}", per(f) / per(base))))
+                    .map(|f| {
+                        (
+                            format!("{:.2}", per(f)),
+                            format!("{:.2}", per(f) / per(base)),
+                        )
+                    })
                     .unwrap_or_else(|| ("failed".into(), "-".into()))
             };
             let (ours_ms, ours_growth) = cell(ours, &base_ours);

@@ -18,7 +18,9 @@ const WORDS: &[&str] = &[
 const SHARED_ENUMS: &[&[&str]] = &[
     &["asc", "desc"],
     &["active", "inactive", "pending", "deleted"],
-    &["en", "en-US", "en-GB", "es", "es-419", "fr", "de", "ja", "pt-BR", "zh-Hans"],
+    &[
+        "en", "en-US", "en-GB", "es", "es-419", "fr", "de", "ja", "pt-BR", "zh-Hans",
+    ],
     &["low", "medium", "high", "critical"],
     &["json", "csv", "xml"],
 ];
@@ -99,7 +101,10 @@ fn object(rng: &mut Rng, depth: usize, properties: usize) -> Value {
         let key = match rng.below(3) {
             0 => rng.pick(WORDS).to_string(),
             1 => format!("{}_{}", rng.pick(WORDS), rng.pick(WORDS)),
-            _ => format!("{}{}", rng.pick(WORDS), capitalize(*rng.pick(WORDS))),
+            _ => {
+                let (first, second): (&str, &str) = (rng.pick(WORDS), rng.pick(WORDS));
+                format!("{first}{}", capitalize(second))
+            }
         };
         if props.contains_key(&key) {
             continue;
@@ -166,8 +171,10 @@ mod tests {
     fn tools_are_deterministic_and_uniquely_named() {
         let a = tools(200, 7);
         assert_eq!(a, tools(200, 7));
-        let names: std::collections::BTreeSet<_> =
-            a.iter().map(|t| t["name"].as_str().map(str::to_owned)).collect();
+        let names: std::collections::BTreeSet<_> = a
+            .iter()
+            .map(|t| t["name"].as_str().map(str::to_owned))
+            .collect();
         assert_eq!(names.len(), 200);
     }
 }

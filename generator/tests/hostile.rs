@@ -133,7 +133,10 @@ fn an_enum_of_ten_thousand_values_generates() {
 fn a_ten_megabyte_description_generates() {
     let description = "All work and no play. ".repeat(10 * 1024 * 1024 / 22);
     let schema = json!({"type": "object", "properties": {"x": {"type": "string"}}});
-    let run = generate("big-doc", &[("big.json", tool("big", &description, schema))]);
+    let run = generate(
+        "big-doc",
+        &[("big.json", tool("big", &description, schema))],
+    );
     let text = assert_generates(&run, "big.rs");
     assert!(text.len() >= description.len(), "the description is kept");
 }
@@ -154,8 +157,14 @@ fn comment_and_attribute_breakers_in_descriptions_stay_text() {
     // The text stays inside doc comments and string literals: no line of code starts with it.
     for line in text.lines() {
         let code = line.trim_start();
-        assert!(!code.starts_with("#[cfg(any"), "an attribute leaked: {line}");
-        assert!(!code.starts_with("*/") && !code.starts_with("of \\\"]"), "{line}");
+        assert!(
+            !code.starts_with("#[cfg(any"),
+            "an attribute leaked: {line}"
+        );
+        assert!(
+            !code.starts_with("*/") && !code.starts_with("of \\\"]"),
+            "{line}"
+        );
     }
     assert!(text.contains("tick"), "the description is kept");
 }
@@ -198,13 +207,11 @@ fn ref_cycles_without_a_base_case_terminate() {
             ("selfish.json", tool("selfish", "Selfish.", selfish)),
         ],
     );
-    if run.code == 0 {
-        assert_generates(&run, "mutual.rs");
-    } else {
-        // A clear error names the file and the pointer of the cycle.
-        assert!(run.stderr.contains(".json"), "{}", run.stderr);
-        assert!(run.stderr.contains("#/"), "{}", run.stderr);
-    }
+    // Each cycle goes through a `Box`, so the types are finite and the code parses.
+    let mutual = assert_generates(&run, "mutual.rs");
+    assert!(mutual.contains("Box<A>"), "{mutual}");
+    let own = fs::read_to_string(run.out.join("src/acme/own.rs")).expect("own.rs");
+    assert!(own.contains("Box<OwnParams>"), "{own}");
 }
 
 #[test]
@@ -221,5 +228,8 @@ fn a_five_thousand_character_tool_name_is_a_clear_error() {
         run.stderr
     );
     assert!(run.stderr.contains("5000 characters"), "{}", run.stderr);
-    assert!(run.stderr.len() < 2000, "the message quotes the name shortly");
+    assert!(
+        run.stderr.len() < 2000,
+        "the message quotes the name shortly"
+    );
 }

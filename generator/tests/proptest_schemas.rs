@@ -24,8 +24,10 @@ fn hostile_text() -> impl Strategy<Value = String> {
 
 fn leaf() -> impl Strategy<Value = Value> {
     prop_oneof![
-        (0u32..10, 10u32..100).prop_map(|(a, b)| json!({"type": "string", "minLength": a, "maxLength": b})),
-        (-5i64..5, 5i64..50).prop_map(|(a, b)| json!({"type": "integer", "minimum": a, "maximum": b})),
+        (0u32..10, 10u32..100)
+            .prop_map(|(a, b)| json!({"type": "string", "minLength": a, "maxLength": b})),
+        (-5i64..5, 5i64..50)
+            .prop_map(|(a, b)| json!({"type": "integer", "minimum": a, "maximum": b})),
         Just(json!({"type": "number", "exclusiveMinimum": 0})),
         Just(json!({"type": "boolean"})),
         Just(json!({"type": "string", "format": "date-time"})),
@@ -48,8 +50,11 @@ fn schema() -> impl Strategy<Value = Value> {
                 any::<bool>(),
             )
                 .prop_map(|(props, require_all, closed)| {
-                    let required: Vec<&String> =
-                        if require_all { props.keys().collect() } else { Vec::new() };
+                    let required: Vec<&String> = if require_all {
+                        props.keys().collect()
+                    } else {
+                        Vec::new()
+                    };
                     let mut schema = json!({"type": "object", "properties": props});
                     if !required.is_empty() {
                         schema["required"] = json!(required);
@@ -148,7 +153,13 @@ fn generates_and_parses(tools: &Value) -> toolgen::Output {
     let bytes = serde_json::to_vec(tools).expect("serialize");
     let mut parsed = Vec::new();
     let mut diagnostics = toolgen::Diagnostics::default();
-    toolgen::load::parse_file("acme", "acme/tools.json", &bytes, &mut parsed, &mut diagnostics);
+    toolgen::load::parse_file(
+        "acme",
+        "acme/tools.json",
+        &bytes,
+        &mut parsed,
+        &mut diagnostics,
+    );
     assert!(diagnostics.is_empty(), "{diagnostics}");
     let model = toolgen::model::build(&parsed);
     let output = toolgen::from_model(&model, &toolgen::emit::EmitOptions::default())
