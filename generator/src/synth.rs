@@ -102,7 +102,8 @@ fn object(rng: &mut Rng, depth: usize, properties: usize) -> Value {
             0 => rng.pick(WORDS).to_string(),
             1 => format!("{}_{}", rng.pick(WORDS), rng.pick(WORDS)),
             _ => {
-                let (first, second): (&str, &str) = (rng.pick(WORDS), rng.pick(WORDS));
+                let first = *rng.pick(WORDS);
+                let second = *rng.pick(WORDS);
                 format!("{first}{}", capitalize(second))
             }
         };
