@@ -37,10 +37,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     for (path, text) in &output.files {
-        if path.ends_with(".rs") {
-            if let Err(err) = syn::parse_file(text) {
-                panic!("{path} does not parse: {err}\n{text}");
-            }
+        if path.ends_with(".rs")
+            && let Err(err) = syn::parse_file(text)
+        {
+            panic!("{path} does not parse: {err}\n{text}");
         }
     }
 });

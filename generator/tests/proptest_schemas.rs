@@ -139,10 +139,8 @@ proptest! {
             TestCaseError::fail(format!("valid tools fail to generate:\n{err}"))
         })?;
         for (path, text) in &output.files {
-            if path.ends_with(".rs") {
-                if let Err(err) = syn::parse_file(text) {
-                    prop_assert!(false, "{path} does not parse: {err}");
-                }
+            if path.ends_with(".rs") && let Err(err) = syn::parse_file(text) {
+                prop_assert!(false, "{path} does not parse: {err}");
             }
         }
     }
