@@ -27,6 +27,7 @@ pub mod overlay;
 pub mod pull;
 pub mod render;
 pub mod report;
+pub mod synth;
 pub mod write;
 
 use std::path::{Path, PathBuf};

@@ -239,7 +239,62 @@ fn degrade(
             return Some((tokens, (index, String::new(), what.to_string())));
         }
     }
+    // Last: typify panics on every enum without `type` whose values have several JSON types;
+    // when several of them break one tool, each step above relaxes only one. Relax them all.
+    let mut trial = without_defaults;
+    let mut relaxed = false;
+    for (_, schema) in &mut trial {
+        relaxed |= relax_mixed_enums(schema);
+    }
+    if relaxed && let Ok(tokens) = convert(settings, &trial) {
+        let what = "its enums whose values have several JSON types accept any JSON value";
+        return Some((tokens, (0, String::new(), what.to_string())));
+    }
     None
+}
+
+/// Turns every enum without `type` whose non-null values have more than one JSON type into "any
+/// JSON value" (`validate()` still checks the values). Returns whether it changed anything.
+fn relax_mixed_enums(schema: &mut Value) -> bool {
+    let mut changed = false;
+    match schema {
+        Value::Object(object) => {
+            if !object.contains_key("type")
+                && let Some(Value::Array(values)) = object.get("enum")
+            {
+                let kinds: std::collections::BTreeSet<&str> = values
+                    .iter()
+                    .filter(|v| !v.is_null())
+                    .map(crate::load::kind)
+                    .collect();
+                if kinds.len() > 1 {
+                    object.remove("enum");
+                    changed = true;
+                }
+            }
+            for (key, child) in object.iter_mut() {
+                match (key.as_str(), child) {
+                    ("enum" | "const" | "default" | "examples", _) => {}
+                    (
+                        "properties" | "patternProperties" | "$defs" | "definitions",
+                        Value::Object(map),
+                    ) => {
+                        for child in map.values_mut() {
+                            changed |= relax_mixed_enums(child);
+                        }
+                    }
+                    (_, child) => changed |= relax_mixed_enums(child),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                changed |= relax_mixed_enums(item);
+            }
+        }
+        _ => {}
+    }
+    changed
 }
 
 /// A schema with no `type` and nothing that shapes a value (only bounds, lengths, patterns,
