@@ -14,18 +14,7 @@ pub(crate) fn string_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> 
     }
     let name = format_ident!("{}", ty.name);
     let doc = enum_doc(ty, shared, options);
-    let idents: Vec<_> = ty
-        .variants
-        .iter()
-        .map(|v| format_ident!("{}", v.name))
-        .collect();
-    let values: Vec<&str> = ty.variants.iter().map(|v| v.value.as_str()).collect();
-    let variant_docs = ty.variants.iter().map(|v| match &v.description {
-        Some(text) if !text.trim().is_empty() => {
-            format!("{}: {}", docs::code(&v.value), docs::summary(text, options))
-        }
-        _ => docs::code(&v.value),
-    });
+    let (idents, values, variant_docs) = variant_parts(ty, options);
     let type_name = ty.name.as_str();
     // A locale enum parses case-insensitively and brings its locale API; others parse exactly.
     let parsing = match &ty.locale {
@@ -105,18 +94,7 @@ fn open_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> TokenStream {
         "\n\nThe server sends this value, so the enum is open: a value it does not list yet \
          arrives as `Unknown` instead of failing the whole result.",
     );
-    let idents: Vec<_> = ty
-        .variants
-        .iter()
-        .map(|v| format_ident!("{}", v.name))
-        .collect();
-    let values: Vec<&str> = ty.variants.iter().map(|v| v.value.as_str()).collect();
-    let variant_docs = ty.variants.iter().map(|v| match &v.description {
-        Some(text) if !text.trim().is_empty() => {
-            format!("{}: {}", docs::code(&v.value), docs::summary(text, options))
-        }
-        _ => docs::code(&v.value),
-    });
+    let (idents, values, variant_docs) = variant_parts(ty, options);
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -188,6 +166,31 @@ fn open_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> TokenStream {
             }
         }
     }
+}
+
+/// Each variant's identifier, wire value and doc (the value in code, then its own description
+/// when the schema gives one).
+fn variant_parts<'a>(
+    ty: &'a EnumType,
+    options: &DocOptions,
+) -> (Vec<proc_macro2::Ident>, Vec<&'a str>, Vec<String>) {
+    let idents = ty
+        .variants
+        .iter()
+        .map(|v| format_ident!("{}", v.name))
+        .collect();
+    let values = ty.variants.iter().map(|v| v.value.as_str()).collect();
+    let docs = ty
+        .variants
+        .iter()
+        .map(|v| match &v.description {
+            Some(text) if !text.trim().is_empty() => {
+                format!("{}: {}", docs::code(&v.value), docs::summary(text, options))
+            }
+            _ => docs::code(&v.value),
+        })
+        .collect();
+    (idents, values, docs)
 }
 
 fn enum_doc(ty: &EnumType, shared: bool, options: &DocOptions) -> String {

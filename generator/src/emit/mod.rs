@@ -542,14 +542,19 @@ fn raw_string(text: &str) -> TokenStream {
 /// Whether the tool's annotations say that calling it twice is harmless (`readOnlyHint` or
 /// `idempotentHint`), so that the runtime may retry it.
 fn is_retry_safe(op: &Operation) -> bool {
-    ["readOnlyHint", "idempotentHint"].iter().any(|key| {
-        op.tool
-            .annotations
-            .as_ref()
-            .and_then(|a| a.get(*key))
-            .and_then(serde_json::Value::as_bool)
-            == Some(true)
-    })
+    ["readOnlyHint", "idempotentHint"]
+        .iter()
+        .any(|key| annotation(op, key))
+}
+
+/// Whether the tool's annotation `key` is `true`.
+fn annotation(op: &Operation, key: &str) -> bool {
+    op.tool
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(key))
+        .and_then(serde_json::Value::as_bool)
+        == Some(true)
 }
 
 fn method_doc(op: &Operation, options: &DocOptions) -> String {
@@ -577,14 +582,7 @@ fn method_doc(op: &Operation, options: &DocOptions) -> String {
         ("destructiveHint", "destructive"),
     ]
     .into_iter()
-    .filter(|(key, _)| {
-        op.tool
-            .annotations
-            .as_ref()
-            .and_then(|a| a.get(*key))
-            .and_then(serde_json::Value::as_bool)
-            == Some(true)
-    })
+    .filter(|(key, _)| annotation(op, key))
     .map(|(_, word)| word)
     .collect();
     if !hints.is_empty() {
