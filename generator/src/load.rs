@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::diagnostics::{Diagnostic, Diagnostics, relative};
+use crate::diagnostics::{Diagnostic, Diagnostics, Sources, relative};
 use crate::overlay::{OVERLAY_FILE, Overlay};
 
 /// The longest tool name MCP allows.
@@ -58,8 +58,16 @@ impl Origin {
     }
 }
 
-/// Reads every tool under `root`, sorted by provider and tool name.
+/// Reads every tool under `root`, sorted by provider and tool name. Errors carry the files'
+/// text (relative paths), for snippets.
 pub fn load(root: &Path) -> Result<Vec<Tool>, Diagnostics> {
+    let (sources, diagnostics) = read(root);
+    load_sources(sources, diagnostics)
+}
+
+/// Reads the bytes of every schema and overlay file under `root` (paths relative to `root` with
+/// `/` separators), and the problems met on the way.
+pub fn read(root: &Path) -> (Vec<(String, Vec<u8>)>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut files = Vec::new();
     match fs::metadata(root) {
@@ -92,7 +100,16 @@ pub fn load(root: &Path) -> Result<Vec<Tool>, Diagnostics> {
                 .with_help("the schemas folder holds one sub-folder of tool files per provider"),
         );
     }
-    load_sources(sources, diagnostics)
+    (sources, diagnostics)
+}
+
+/// The text of files already read, keyed as their diagnostics name them.
+pub fn sources_of(files: &[(String, Vec<u8>)]) -> Sources {
+    let mut sources = Sources::default();
+    for (file, bytes) in files {
+        sources.insert(file, bytes);
+    }
+    sources
 }
 
 /// Reads every tool under the folder `path` of the git revision `rev` of the repository that
@@ -163,6 +180,14 @@ pub fn load_git(repo: &Path, rev: &str, path: &str) -> Result<Vec<Tool>, Diagnos
 /// Parses files already read (path relative to the schemas root with `/` separators, bytes),
 /// such as the files of a git revision: overlays first, then every tool file, patched.
 pub fn load_sources(
+    sources: Vec<(String, Vec<u8>)>,
+    diagnostics: Diagnostics,
+) -> Result<Vec<Tool>, Diagnostics> {
+    let text = sources_of(&sources);
+    load_parsed(sources, diagnostics).map_err(|problems| problems.with_sources(text))
+}
+
+fn load_parsed(
     sources: Vec<(String, Vec<u8>)>,
     mut diagnostics: Diagnostics,
 ) -> Result<Vec<Tool>, Diagnostics> {
@@ -248,13 +273,12 @@ pub fn parse_file_with(
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
-            let line = 1 + bytes[..err.valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
+            let valid = &bytes[..err.valid_up_to()];
+            let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
+            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             diagnostics.push(
                 Diagnostic::new(file, "the file is not valid UTF-8")
-                    .at_position(line, 1)
+                    .at_position(line, 1 + valid.len() - line_start)
                     .with_help(format!(
                         "the first bad byte is at offset {}",
                         err.valid_up_to()

@@ -115,7 +115,7 @@ impl Overlay {
                 ),
                 _ => diagnostics.push(
                     Diagnostic::new(file, format!("unknown overlay key {}", quoted(key)))
-                        .at(pointer)
+                        .at_key(pointer)
                         .with_help("an overlay has `docs_base_url` and `tools`"),
                 ),
             }

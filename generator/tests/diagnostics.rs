@@ -1,0 +1,116 @@
+//! Rendered diagnostics, as a maintainer sees them: `file:line:column`, the source line with the
+//! offending span underlined, the JSON pointer and a help line. Plain text (no colour) so that
+//! the snapshots are readable; one case checks that colour is only added on request.
+
+use toolgen::Diagnostics;
+use toolgen::diagnostics::{Diagnostic, Sources};
+
+/// Loads in-memory files and renders the problems found, as `toolgen generate` prints them.
+fn problems(files: &[(&str, &[u8])]) -> String {
+    let sources = files
+        .iter()
+        .map(|(file, bytes)| ((*file).to_string(), bytes.to_vec()))
+        .collect();
+    toolgen::load::load_sources(sources, Diagnostics::default())
+        .expect_err("the files have problems")
+        .render(false)
+}
+
+/// Loads in-memory files that are valid and renders the warnings of the run.
+fn warnings(files: &[(&str, &[u8])]) -> String {
+    let files: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|(file, bytes)| ((*file).to_string(), bytes.to_vec()))
+        .collect();
+    let sources = toolgen::load::sources_of(&files);
+    let tools = toolgen::load::load_sources(files, Diagnostics::default()).expect("valid tools");
+    let model = toolgen::model::build(&tools);
+    let output =
+        toolgen::from_model(&model, &toolgen::emit::EmitOptions::default()).expect("generates");
+    assert!(!output.warnings.is_empty(), "the case must warn");
+    output
+        .warnings
+        .iter()
+        .map(|warning| sources.render(warning, false))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+#[test]
+fn malformed_json_shows_line_and_column() {
+    let text = "{\n  \"name\": \"create\",\n  \"inputSchema\": {\"type\": \"object\",}\n}\n";
+    let out = problems(&[("acme/create.json", text.as_bytes())]);
+    assert!(out.contains("acme/create.json:3:36"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn a_wrong_shape_underlines_the_value_its_pointer_names() {
+    let single = "{\n  \"name\": \"shape\",\n  \"inputSchema\": {\"type\": \"object\"},\n  \"annotations\": [\"readOnly\"]\n}\n";
+    let list = "{\"tools\": [\n  {\"name\": \"ok\", \"inputSchema\": {}},\n  {\"name\": \"bad name!\", \"inputSchema\": {}}\n]}\n";
+    let out = problems(&[
+        ("acme/shape.json", single.as_bytes()),
+        ("acme/list.json", list.as_bytes()),
+    ]);
+    assert!(out.contains("acme/shape.json:4:18"), "{out}");
+    assert!(out.contains("acme/list.json:3:12"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn a_bad_overlay_operation_points_into_the_overlay() {
+    let tool = r#"{"name": "t", "inputSchema": {"type": "object", "properties": {"email": {}}}}"#;
+    let overlay = "{\n  \"tools\": {\n    \"t\": [\n      {\"op\": \"add\", \"path\": \"/inputSchema/properties/emial/format\", \"value\": \"email\"}\n    ]\n  }\n}\n";
+    let out = problems(&[
+        ("acme/t.json", tool.as_bytes()),
+        ("acme/overlay.json", overlay.as_bytes()),
+    ]);
+    assert!(out.contains("acme/overlay.json:4:29"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn an_unknown_overlay_key_underlines_the_key() {
+    let overlay = "{\n  \"tools\": {},\n  \"colour\": 1\n}\n";
+    let out = problems(&[("acme/overlay.json", overlay.as_bytes())]);
+    assert!(out.contains("acme/overlay.json:3:3"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn normalizer_warnings_show_the_schema_part() {
+    let tool = "{\n  \"name\": \"t\",\n  \"inputSchema\": {\n    \"type\": \"object\",\n    \"properties\": {\n      \"size\": {\"type\": \"integer\", \"default\": \"big\"},\n      \"mode\": {\"type\": \"integer\", \"enum\": [\"a\", \"b\"]}\n    }\n  }\n}\n";
+    let out = warnings(&[("acme/t.json", tool.as_bytes())]);
+    assert!(out.contains("warning:"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn a_pointer_into_the_normalized_schema_falls_back_to_its_nearest_ancestor() {
+    let text = "{\n  \"name\": \"t\",\n  \"inputSchema\": {\n    \"properties\": {\"a\": {\"nullable\": true, \"type\": \"string\"}}\n  }\n}\n";
+    let mut sources = Sources::default();
+    sources.insert("acme/t.json", text.as_bytes());
+    let warning = Diagnostic::new("acme/t.json", "the union of `a` was typed as any value")
+        .at("/inputSchema/properties/a/anyOf/1")
+        .with_help("simplify the schema with an overlay")
+        .warning();
+    let out = sources.render(&warning, false);
+    assert!(out.contains("acme/t.json:4:25"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_named_without_a_snippet() {
+    let out = problems(&[("acme/latin1.json", b"{\"name\": \"caf\xe9\"}\n")]);
+    assert!(out.contains("acme/latin1.json:1:14"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn colour_only_on_request() {
+    let mut sources = Sources::default();
+    sources.insert("acme/t.json", b"{\"name\": 1}");
+    let diagnostic = Diagnostic::new("acme/t.json", "`name` must be a string").at("/name");
+    assert!(!sources.render(&diagnostic, false).contains('\u{1b}'));
+    assert!(sources.render(&diagnostic, true).contains('\u{1b}'));
+}
