@@ -26,6 +26,7 @@ pub mod naming;
 pub mod normalize;
 pub mod overlay;
 pub mod pull;
+pub mod renames;
 pub mod render;
 pub mod report;
 pub mod synth;

@@ -308,7 +308,7 @@ pub fn parse_file_with(
                         };
                         let item = patched(item, overlay, diagnostics);
                         if let Some(tool) = parse_tool(provider, &item, origin, diagnostics) {
-                            tools.push(tool);
+                            push_checked(tool, overlay, tools, diagnostics);
                         }
                     }
                 }
@@ -325,7 +325,7 @@ pub fn parse_file_with(
             };
             let value = patched(&value, overlay, diagnostics);
             if let Some(tool) = parse_tool(provider, &value, origin, diagnostics) {
-                tools.push(tool);
+                push_checked(tool, overlay, tools, diagnostics);
             }
         }
     }
@@ -334,6 +334,19 @@ pub fn parse_file_with(
             tool.docs_base_url.clone_from(&overlay.docs_base_url);
         }
     }
+}
+
+/// Keeps a parsed tool, after checking its rename keywords ([`crate::renames`]).
+fn push_checked(
+    tool: Tool,
+    overlay: Option<&Overlay>,
+    tools: &mut Vec<Tool>,
+    diagnostics: &mut Diagnostics,
+) {
+    for problem in crate::renames::check(&tool, overlay) {
+        diagnostics.push(problem);
+    }
+    tools.push(tool);
 }
 
 /// The tool object with the overlay's patch for its name applied (a failed patch is recorded

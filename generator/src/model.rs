@@ -344,6 +344,10 @@ struct Found {
     variant_docs: BTreeMap<String, String>,
     /// Found in the output schema: the enum is open.
     open: bool,
+    /// The type name an overlay asked for ([`crate::renames::TYPE`]).
+    type_rename: Option<String>,
+    /// Value → variant name, as an overlay asked ([`crate::renames::VARIANTS`]).
+    variant_renames: BTreeMap<String, String>,
 }
 
 impl Found {
@@ -432,7 +436,10 @@ fn build_provider(
                         })
                         .unwrap_or_default();
                     let open = op.output_definitions.contains(name);
+                    let node = schema.pointer(&pointer).unwrap_or(&Value::Null);
                     found.push(Found {
+                        type_rename: crate::renames::type_rename(node),
+                        variant_renames: crate::renames::variant_renames(node),
                         tool: index,
                         definition,
                         prefix: name.clone(),
@@ -471,6 +478,7 @@ fn build_provider(
     let mut local_by_tool: BTreeMap<usize, Vec<(Vec<String>, EnumType)>> = BTreeMap::new();
     // (A local enum is found again by its values and direction.)
     let mut replacements: Vec<(usize, usize, String, String)> = Vec::new();
+    let mut clashes: Vec<(usize, String, String)> = Vec::new();
     for f in &found {
         let op = &ops[f.tool];
         let is_alias = f.pointer.is_empty();
@@ -484,7 +492,24 @@ fn build_provider(
             {
                 Some((_, ty)) => ty.name.clone(),
                 None => {
-                    let name = if is_alias {
+                    let name = if let Some(rename) = &f.type_rename {
+                        let name = tool_type_scope(op, locals).claim(rename, "");
+                        if name != *rename {
+                            let base = match f.definition {
+                                0 => "/inputSchema",
+                                1 if op.output_type.is_some() => "/outputSchema",
+                                _ => "",
+                            };
+                            clashes.push((
+                                f.tool,
+                                format!("{base}{}", if base.is_empty() { "" } else { &f.pointer }),
+                                format!(
+                                    "the type name `{rename}` asked for is taken in this tool's module; it is `{name}` instead"
+                                ),
+                            ));
+                        }
+                        name
+                    } else if is_alias {
                         f.prefix.clone()
                     } else {
                         // Named after its property (`Locale`); a clash gets a number (`Type2`),
@@ -515,7 +540,7 @@ fn build_provider(
                             name: name.clone(),
                             description: f.description.clone(),
                             hints: vec![hint],
-                            variants: variants(&f.values, &f.variant_docs),
+                            variants: variants(&f.values, &f.variant_docs, &f.variant_renames),
                             used_by: vec![op.tool.name.clone()],
                             locale,
                             open: f.open,
@@ -540,6 +565,9 @@ fn build_provider(
         } else if let Some(node) = op.definitions[definition].1.pointer_mut(&pointer) {
             replace_with_ref(node, &type_name);
         }
+    }
+    for (tool, pointer, message) in clashes {
+        ops[tool].notes.push(Note { pointer, message });
     }
     for (tool, locals) in local_by_tool {
         ops[tool].local_enums = locals.into_iter().map(|(_, ty)| ty).collect();
@@ -577,7 +605,16 @@ fn name_shared_enums(
         let mut used_by = BTreeSet::new();
         let mut forced = None;
         let mut variant_docs: BTreeMap<String, String> = BTreeMap::new();
+        // A rename on any occurrence renames the one shared type, so it applies everywhere.
+        let mut rename: Option<String> = None;
+        let mut variant_renames: BTreeMap<String, String> = BTreeMap::new();
         for f in found.iter().filter(|f| f.key() == (values, *open)) {
+            rename = rename.or_else(|| f.type_rename.clone());
+            for (value, name) in &f.variant_renames {
+                variant_renames
+                    .entry(value.clone())
+                    .or_insert_with(|| name.clone());
+            }
             for (value, doc) in &f.variant_docs {
                 variant_docs
                     .entry(value.clone())
@@ -601,12 +638,12 @@ fn name_shared_enums(
         hints.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let base = naming::type_name(&hints[0].0);
         candidates.push((
-            base,
+            rename.unwrap_or(base),
             values.clone(),
             hints,
             used_by,
             forced,
-            variant_docs,
+            (variant_docs, variant_renames),
             *open,
         ));
     }
@@ -622,7 +659,7 @@ fn name_shared_enums(
     candidates
         .into_iter()
         .map(
-            |(base, values, hints, used_by, forced, variant_docs, open)| {
+            |(base, values, hints, used_by, forced, (variant_docs, variant_renames), open)| {
                 let wanted = if by_base[&base] > 1 {
                     let prefix = common_namespace(&used_by);
                     format!(
@@ -645,7 +682,7 @@ fn name_shared_enums(
                         name,
                         description: None,
                         hints,
-                        variants: variants(&values, &variant_docs),
+                        variants: variants(&values, &variant_docs, &variant_renames),
                         used_by: used_by.into_iter().collect(),
                         locale,
                         open,
@@ -674,13 +711,26 @@ fn common_namespace(tools: &BTreeSet<String>) -> Vec<String> {
 }
 
 /// Variants in schema order; a name already taken gets the next free number, so a value added
-/// later never renames an earlier one.
-fn variants(values: &[String], docs: &BTreeMap<String, String>) -> Vec<Variant> {
+/// later never renames an earlier one. Names an overlay asked for (checked at load to be valid
+/// and distinct) are claimed first.
+fn variants(
+    values: &[String],
+    docs: &BTreeMap<String, String>,
+    renames: &BTreeMap<String, String>,
+) -> Vec<Variant> {
     let mut scope = Scope::with_reserved(RESERVED_VARIANTS.iter().copied());
+    for value in values {
+        if let Some(name) = renames.get(value) {
+            scope.claim(name, "");
+        }
+    }
     values
         .iter()
         .map(|value| Variant {
-            name: scope.claim(&naming::variant_name(value), ""),
+            name: match renames.get(value) {
+                Some(name) => name.clone(),
+                None => scope.claim(&naming::variant_name(value), ""),
+            },
             value: value.clone(),
             description: docs.get(value).cloned(),
         })

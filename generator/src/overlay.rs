@@ -164,6 +164,28 @@ impl Overlay {
         })
     }
 
+    /// The overlay file and the pointer inside it of the last operation on tool `name` that
+    /// wrote the value at `pointer` (a pointer into the tool object), if one did: for an `add` or
+    /// `replace` of `pointer` or of an ancestor, the matching part of its `value`.
+    pub fn operation_setting(&self, name: &str, pointer: &str) -> Option<(String, String)> {
+        let ops = self.tools.get(name)?;
+        ops.iter().enumerate().rev().find_map(|(index, op)| {
+            let (PatchOperation::Add(json_patch::AddOperation { path, .. })
+            | PatchOperation::Replace(json_patch::ReplaceOperation { path, .. })) = op
+            else {
+                return None;
+            };
+            let path = path.to_string();
+            let rest = pointer.strip_prefix(path.as_str())?;
+            (rest.is_empty() || rest.starts_with('/')).then(|| {
+                (
+                    self.file.clone(),
+                    format!("/tools/{}/{index}/value{rest}", pointer_token(name)),
+                )
+            })
+        })
+    }
+
     /// One error for each tool named by the overlay that no loaded tool has.
     pub fn unknown_tools(&self, known: &BTreeSet<String>) -> Vec<Diagnostic> {
         self.tools

@@ -70,6 +70,27 @@ fn a_bad_overlay_operation_points_into_the_overlay() {
 }
 
 #[test]
+fn a_bad_rename_points_at_the_overlay_operation_that_set_it() {
+    let tool = r#"{"name": "t", "inputSchema": {"type": "object", "properties": {
+        "state": {"enum": ["pending", "done"]}, "org_id": {"type": "string"}, "org": {}}}}"#;
+    let overlay = r#"{"tools": {"t": [
+  {"op": "add", "path": "/inputSchema/properties/state/x-toolgen-variants", "value": {"pendin": "Waiting"}},
+  {"op": "add", "path": "/inputSchema/properties/org_id/x-toolgen-field", "value": "org"},
+  {"op": "add", "path": "/inputSchema/properties/state/x-toolgen-type", "value": "match"}
+]}}
+"#;
+    let out = problems(&[
+        ("acme/t.json", tool.as_bytes()),
+        ("acme/overlay.json", overlay.as_bytes()),
+    ]);
+    assert!(out.contains("acme/overlay.json:2:"), "{out}");
+    assert!(out.contains("the enum has no value `pendin`"), "{out}");
+    assert!(out.contains("also the name of property `org`"), "{out}");
+    assert!(out.contains("cannot name a type `match`"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
 fn an_unknown_overlay_key_underlines_the_key() {
     let overlay = "{\n  \"tools\": {},\n  \"colour\": 1\n}\n";
     let out = problems(&[("acme/overlay.json", overlay.as_bytes())]);
