@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Sources, relative};
-use crate::overlay::{OVERLAY_FILE, Overlay};
+use crate::overlay::{OVERLAY_TOML, Overlay, is_overlay};
 
 /// The longest tool name MCP allows.
 pub const MAX_TOOL_NAME_LEN: usize = 128;
@@ -165,7 +165,9 @@ pub fn load_git(repo: &Path, rev: &str, path: &str) -> Result<Vec<Tool>, Diagnos
             continue;
         };
         let hidden = file.split('/').any(|part| part.starts_with('.'));
-        if hidden || !file.ends_with(".json") {
+        let overlay_toml =
+            file.split('/').nth(1) == Some(OVERLAY_TOML) && file.matches('/').count() == 1;
+        if hidden || !(file.ends_with(".json") || overlay_toml) {
             continue;
         }
         let bytes = git(&["show", &format!("{rev}:{name}")])?;
@@ -197,10 +199,22 @@ fn load_parsed(
     for (file, bytes) in sources {
         let parts: Vec<&str> = file.split('/').collect();
         match parts.as_slice() {
-            [provider, name] if *name == OVERLAY_FILE => match Overlay::parse(&file, &bytes) {
-                Ok(overlay) => {
-                    overlays.insert((*provider).to_string(), overlay);
-                }
+            [provider, name] if is_overlay(name) => match Overlay::parse(&file, &bytes) {
+                Ok(overlay) => match overlays.get(*provider) {
+                    Some(other) => diagnostics.push(
+                        Diagnostic::new(
+                            &file,
+                            format!(
+                                "the provider `{provider}` has two overlays, {} and {file}",
+                                other.file
+                            ),
+                        )
+                        .with_help("keep one: both spellings hold the same corrections"),
+                    ),
+                    None => {
+                        overlays.insert((*provider).to_string(), overlay);
+                    }
+                },
                 Err(problems) => diagnostics.extend(problems),
             },
             [_] => diagnostics.push(
@@ -580,7 +594,11 @@ fn collect_files(root: &Path, dir: &Path, files: &mut Vec<PathBuf>, diagnostics:
         };
         if meta.is_dir() {
             collect_files(root, &path, files, diagnostics);
-        } else if path.extension().is_some_and(|e| e == "json") && path.is_file() {
+        } else if (path.extension().is_some_and(|e| e == "json")
+            || (path.parent().and_then(Path::parent) == Some(root)
+                && path.file_name().is_some_and(|n| n == OVERLAY_TOML)))
+            && path.is_file()
+        {
             files.push(path);
         }
     }

@@ -269,6 +269,41 @@ fn an_overlay_that_points_at_nothing_or_at_an_unknown_tool_is_an_error() {
     let _ = fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn a_toml_overlay_is_read_from_the_provider_folder() {
+    let dir = scratch("overlay-toml");
+    let (schemas, out) = (dir.join("schemas"), dir.join("out"));
+    write(
+        &schemas.join("acme/t.json"),
+        r#"{"name": "t", "inputSchema": {"type": "object", "properties": {"email": {"type": "string"}}}}"#,
+    );
+    write(
+        &schemas.join("acme/overlay.toml"),
+        "[[tools.t]]\nop = \"add\"\npath = \"/inputSchema/required\"\nvalue = [\"email\"]\n",
+    );
+    let output = toolgen("generate", &schemas, &out);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let tool = fs::read_to_string(out.join("src/acme/t.rs")).expect("the tool module");
+    assert!(tool.contains("pub email: ::std::string::String,"), "{tool}");
+
+    // Both spellings at once: an error naming both files, and nothing written.
+    write(&schemas.join("acme/overlay.json"), r#"{"tools": {}}"#);
+    let _ = fs::remove_dir_all(&out);
+    let output = toolgen("generate", &schemas, &out);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("two overlays, acme/overlay.json and acme/overlay.toml"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+    let _ = fs::remove_dir_all(&dir);
+}
+
 /// Runs `toolgen` with any arguments.
 fn toolgen_args(args: &[&str], cwd: &Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_toolgen"))

@@ -135,3 +135,74 @@ fn colour_only_on_request() {
     assert!(!sources.render(&diagnostic, false).contains('\u{1b}'));
     assert!(sources.render(&diagnostic, true).contains('\u{1b}'));
 }
+
+const TOML_TOOL: &str = r#"{"name": "t", "inputSchema": {"type": "object", "properties": {"email": {"type": "string"}}}}"#;
+
+#[test]
+fn a_toml_overlay_patches_like_a_json_one() {
+    let overlay = r#"docs_base_url = "https://acme.test/docs"
+
+[[tools.t]]
+op = "add"
+path = "/inputSchema/required"
+value = ["email"]
+
+[[tools.t]]
+op = "add"
+path = "/inputSchema/properties/email/x-toolgen-field"
+value = "address"
+"#;
+    let sources = vec![
+        ("acme/t.json".to_string(), TOML_TOOL.as_bytes().to_vec()),
+        ("acme/overlay.toml".to_string(), overlay.as_bytes().to_vec()),
+    ];
+    let tools = toolgen::load::load_sources(sources, Diagnostics::default()).expect("loads");
+    assert_eq!(
+        tools[0].input_schema["required"],
+        serde_json::json!(["email"])
+    );
+    assert_eq!(
+        tools[0].input_schema["properties"]["email"]["x-toolgen-field"],
+        "address"
+    );
+    assert_eq!(
+        tools[0].docs_base_url.as_deref(),
+        Some("https://acme.test/docs")
+    );
+}
+
+#[test]
+fn malformed_toml_shows_line_and_column() {
+    let overlay = "docs_base_url = \"https://acme.test\"\n\n[[tools.t]]\nop = add\n";
+    let out = problems(&[
+        ("acme/t.json", TOML_TOOL.as_bytes()),
+        ("acme/overlay.toml", overlay.as_bytes()),
+    ]);
+    assert!(out.contains("malformed TOML"), "{out}");
+    assert!(out.contains("acme/overlay.toml:4:6"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn a_bad_toml_operation_is_underlined_in_the_toml() {
+    let overlay = "[[tools.t]]\nop = \"add\"\npath = \"/inputSchema/properties/emial/format\"\nvalue = \"email\"\n";
+    let out = problems(&[
+        ("acme/t.json", TOML_TOOL.as_bytes()),
+        ("acme/overlay.toml", overlay.as_bytes()),
+    ]);
+    assert!(out.contains("acme/overlay.toml:3:8"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn two_overlays_for_one_provider_are_an_error_naming_both() {
+    let out = problems(&[
+        ("acme/t.json", TOML_TOOL.as_bytes()),
+        ("acme/overlay.json", br#"{"tools": {}}"#),
+        ("acme/overlay.toml", b"[tools]\n"),
+    ]);
+    assert!(
+        out.contains("two overlays, acme/overlay.json and acme/overlay.toml"),
+        "{out}"
+    );
+}
