@@ -2,6 +2,9 @@
 //!
 //! Every diagnostic names the file it comes from (relative to the schemas folder) and, where it
 //! has one, the JSON pointer of the offending value or the line and column of a syntax error.
+//!
+//! [`Diagnostics`] also keeps the bytes of the files read ([`Sources`]), so that the problems are
+//! rendered rustc-style, with the offending span underlined, once at the end of a run.
 
 use std::collections::BTreeMap;
 use std::fmt;

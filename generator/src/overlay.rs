@@ -16,6 +16,10 @@
 //! }
 //! ```
 //!
+//! `overlay.toml` holds the same structure in TOML (`[[tools."<name>"]]` tables of `op`, `path`,
+//! `value`); a provider has one or the other. Renames are patch operations too: they add the
+//! keywords of [`crate::renames`].
+//!
 //! An operation whose pointer leads nowhere, and a tool name that no tool of the provider has,
 //! are errors naming the overlay file and the pointer; an overlay is never silently ignored. This
 //! module does no I/O: `load` reads the file and hands its bytes here.
