@@ -638,12 +638,12 @@ fn name_shared_enums(
         hints.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let base = naming::type_name(&hints[0].0);
         candidates.push((
-            rename.unwrap_or(base),
+            rename.clone().unwrap_or(base),
             values.clone(),
             hints,
             used_by,
             forced,
-            (variant_docs, variant_renames),
+            (variant_docs, variant_renames, rename.is_some()),
             *open,
         ));
     }
@@ -653,14 +653,30 @@ fn name_shared_enums(
     }
     let mut scope = Scope::default();
     // Unique bases first, so that a clash elsewhere can never take a bare name from them.
-    candidates.sort_by_key(|(base, values, _, _, _, _, open)| {
-        (by_base[base] > 1, base.clone(), values.clone(), *open)
+    // Names an overlay asked for come first of all.
+    candidates.sort_by_key(|(base, values, _, _, _, (_, _, renamed), open)| {
+        (
+            !*renamed,
+            by_base[base] > 1,
+            base.clone(),
+            values.clone(),
+            *open,
+        )
     });
     candidates
         .into_iter()
         .map(
-            |(base, values, hints, used_by, forced, (variant_docs, variant_renames), open)| {
-                let wanted = if by_base[&base] > 1 {
+            |(
+                base,
+                values,
+                hints,
+                used_by,
+                forced,
+                (variant_docs, variant_renames, renamed),
+                open,
+            )| {
+                // A name an overlay asked for is taken as it is.
+                let wanted = if by_base[&base] > 1 && !renamed {
                     let prefix = common_namespace(&used_by);
                     format!(
                         "{}{base}",
