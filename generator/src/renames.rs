@@ -48,6 +48,9 @@ const DATA: &[&str] = &[
     "enum", "const", "default", "examples", FIELD, TYPE, VARIANTS,
 ];
 
+/// A problem: its pointer in the tool object, the message, and whether it is about a key.
+type Problem = (String, String, bool);
+
 /// Every problem with the rename keywords of one tool (after its overlay was applied).
 pub fn check(tool: &Tool, overlay: Option<&Overlay>) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
@@ -57,20 +60,24 @@ pub fn check(tool: &Tool, overlay: Option<&Overlay>) -> Vec<Diagnostic> {
     }
     problems
         .into_iter()
-        .map(|(pointer, message)| {
+        .map(|(pointer, message, on_key)| {
             let help = "renames are `x-toolgen-field` (snake_case) on a property schema, and \
                         `x-toolgen-type` (PascalCase) and `x-toolgen-variants` ({\"<value>\": \
                         \"VariantName\"}) on a string enum schema";
-            match overlay.and_then(|o| o.operation_setting(&tool.name, &pointer)) {
+            let diagnostic = match overlay.and_then(|o| o.operation_setting(&tool.name, &pointer)) {
                 Some((file, at)) => Diagnostic::new(file, message).at(at),
                 None => tool.origin.diagnostic(&pointer, message),
-            }
-            .with_help(help)
+            };
+            let diagnostic = match (on_key, diagnostic.pointer.clone()) {
+                (true, Some(at)) => diagnostic.at_key(at),
+                _ => diagnostic,
+            };
+            diagnostic.with_help(help)
         })
         .collect()
 }
 
-fn walk(schema: &Value, pointer: &str, is_property: bool, out: &mut Vec<(String, String)>) {
+fn walk(schema: &Value, pointer: &str, is_property: bool, out: &mut Vec<Problem>) {
     match schema {
         Value::Object(object) => {
             check_schema(object, pointer, is_property, out);
@@ -101,29 +108,32 @@ fn check_schema(
     object: &Map<String, Value>,
     pointer: &str,
     is_property: bool,
-    out: &mut Vec<(String, String)>,
+    out: &mut Vec<Problem>,
 ) {
     // `at` is a pointer suffix whose tokens are already escaped.
-    let mut problem = |at: &str, message: String| {
-        out.push((format!("{pointer}/{at}"), message));
+    let mut problem = |at: &str, message: String, on_key: bool| {
+        out.push((format!("{pointer}/{at}"), message, on_key));
     };
     if let Some(value) = object.get(FIELD) {
         match value.as_str() {
             _ if !is_property => problem(
                 FIELD,
                 format!("`{FIELD}` renames a field, so it belongs on a property schema"),
+                false,
             ),
             Some(name) => {
                 if let Some(why) = rename_problem(RenameKind::Field, name) {
                     problem(
                         FIELD,
                         format!("cannot name a field {}: {why}", quoted(name)),
+                        false,
                     );
                 }
             }
             None => problem(
                 FIELD,
                 format!("`{FIELD}` must be a string, not {}", kind(value)),
+                false,
             ),
         }
     }
@@ -132,19 +142,25 @@ fn check_schema(
         match value.as_str() {
             Some(name) => {
                 if let Some(why) = rename_problem(RenameKind::Type, name) {
-                    problem(TYPE, format!("cannot name a type {}: {why}", quoted(name)));
+                    problem(
+                        TYPE,
+                        format!("cannot name a type {}: {why}", quoted(name)),
+                        false,
+                    );
                 } else if values.is_none() {
                     problem(
                         TYPE,
                         format!(
                             "`{TYPE}` renames the type of a string enum, and this schema is not one"
                         ),
+                        false,
                     );
                 }
             }
             None => problem(
                 TYPE,
                 format!("`{TYPE}` must be a string, not {}", kind(value)),
+                false,
             ),
         }
     }
@@ -155,6 +171,7 @@ fn check_schema(
                 format!(
                     "`{VARIANTS}` renames variants of a string enum, and this schema is not one"
                 ),
+                false,
             );
             return;
         };
@@ -165,6 +182,7 @@ fn check_schema(
                     "`{VARIANTS}` must map enum values to variant names, not {}",
                     kind(value)
                 ),
+                false,
             );
             return;
         };
@@ -186,6 +204,7 @@ fn check_schema(
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),
+                    true,
                 );
                 continue;
             }
@@ -195,12 +214,14 @@ fn check_schema(
                         problem(
                             &at,
                             format!("cannot name a variant {}: {why}", quoted(name)),
+                            false,
                         );
                     }
                     None if name == "Unknown" => problem(
                         &at,
                         "`Unknown` is the variant open enums keep for values added later"
                             .to_string(),
+                        false,
                     ),
                     None => {
                         names.insert(value.clone(), name.to_string());
@@ -209,6 +230,7 @@ fn check_schema(
                 None => problem(
                     &at,
                     format!("a variant name must be a string, not {}", kind(name)),
+                    false,
                 ),
             }
         }
@@ -227,6 +249,7 @@ fn check_schema(
                         quoted(value),
                         quoted(other)
                     ),
+                    false,
                 );
             }
         }
@@ -255,6 +278,7 @@ fn check_schema(
                         quoted(key),
                         quoted(other)
                     ),
+                    false,
                 ));
             }
         }
