@@ -134,6 +134,16 @@ pub fn from_model(
     model: &model::Model,
     options: &emit::EmitOptions,
 ) -> Result<Output, Diagnostics> {
+    let unapplied = renames::check_model(model);
+    if !unapplied.is_empty() {
+        let mut problems = Diagnostics::default();
+        unapplied.into_iter().for_each(|d| problems.push(d));
+        return problems.into_result(Output {
+            files: Rendered::default(),
+            warnings: Vec::new(),
+            sources: Sources::default(),
+        });
+    }
     let emitted = emit::emit(model, options)?;
     let mut warnings = Vec::new();
     for provider in &model.providers {

@@ -478,7 +478,6 @@ fn build_provider(
     let mut local_by_tool: BTreeMap<usize, Vec<(Vec<String>, EnumType)>> = BTreeMap::new();
     // (A local enum is found again by its values and direction.)
     let mut replacements: Vec<(usize, usize, String, String)> = Vec::new();
-    let mut clashes: Vec<(usize, String, String)> = Vec::new();
     for f in &found {
         let op = &ops[f.tool];
         let is_alias = f.pointer.is_empty();
@@ -492,23 +491,10 @@ fn build_provider(
             {
                 Some((_, ty)) => ty.name.clone(),
                 None => {
+                    // A name asked for that is taken gets a number here; `renames::check_model`
+                    // then reports it as an error.
                     let name = if let Some(rename) = &f.type_rename {
-                        let name = tool_type_scope(op, locals).claim(rename, "");
-                        if name != *rename {
-                            let base = match f.definition {
-                                0 => "/inputSchema",
-                                1 if op.output_type.is_some() => "/outputSchema",
-                                _ => "",
-                            };
-                            clashes.push((
-                                f.tool,
-                                format!("{base}{}", if base.is_empty() { "" } else { &f.pointer }),
-                                format!(
-                                    "the type name `{rename}` asked for is taken in this tool's module; it is `{name}` instead"
-                                ),
-                            ));
-                        }
-                        name
+                        tool_type_scope(op, locals).claim(rename, "")
                     } else if is_alias {
                         f.prefix.clone()
                     } else {
@@ -565,9 +551,6 @@ fn build_provider(
         } else if let Some(node) = op.definitions[definition].1.pointer_mut(&pointer) {
             replace_with_ref(node, &type_name);
         }
-    }
-    for (tool, pointer, message) in clashes {
-        ops[tool].notes.push(Note { pointer, message });
     }
     for (tool, locals) in local_by_tool {
         ops[tool].local_enums = locals.into_iter().map(|(_, ty)| ty).collect();

@@ -55,7 +55,7 @@ fn a_rename_on_one_occurrence_names_the_shared_enum_and_keeps_its_exact_name() {
 }
 
 #[test]
-fn a_local_type_name_that_is_taken_is_a_warning_naming_the_schema() {
+fn a_type_name_that_is_taken_is_an_error_naming_the_schema() {
     let overlay = json!({"tools": {"t": [
         {"op": "add", "path": "/inputSchema/properties/mode/x-toolgen-type", "value": "TParams"}
     ]}});
@@ -63,15 +63,32 @@ fn a_local_type_name_that_is_taken_is_a_warning_naming_the_schema() {
         tool("t", json!({"mode": {"enum": ["x", "y"]}})),
         ("p/overlay.json".into(), overlay.to_string().into_bytes()),
     ]);
-    let op = &model.providers[0].root.operations[0];
-    let local: Vec<&str> = op.local_enums.iter().map(|e| e.name.as_str()).collect();
-    assert_eq!(local, ["TParams2"]);
-    assert!(
-        op.notes
-            .iter()
-            .any(|n| n.pointer == "/inputSchema/properties/mode"
-                && n.message.contains("`TParams` asked for is taken")),
-        "{:?}",
-        op.notes
+    let problems = toolgen::from_model(&model, &toolgen::emit::EmitOptions::default())
+        .expect_err("the name is taken by the params type");
+    let problem = problems.iter().next().expect("one problem");
+    assert_eq!(problems.len(), 1, "{problems}");
+    assert_eq!(problem.file.to_str(), Some("p/t.json"));
+    assert_eq!(
+        problem.pointer.as_deref(),
+        Some("/inputSchema/properties/mode/x-toolgen-type")
     );
+    assert!(
+        problem
+            .message
+            .contains("`TParams` is already taken in its module, so the enum would be `TParams2`"),
+        "{problem}"
+    );
+}
+
+#[test]
+fn renames_that_apply_pass_the_model_check() {
+    let overlay = json!({"tools": {"t": [
+        {"op": "add", "path": "/inputSchema/properties/mode/x-toolgen-type", "value": "Mode2"},
+        {"op": "add", "path": "/inputSchema/properties/mode/x-toolgen-variants", "value": {"x": "Ex"}}
+    ]}});
+    let model = build(vec![
+        tool("t", json!({"mode": {"enum": ["x", "y"]}})),
+        ("p/overlay.json".into(), overlay.to_string().into_bytes()),
+    ]);
+    assert!(toolgen::renames::check_model(&model).is_empty());
 }
