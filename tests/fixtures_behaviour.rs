@@ -6,6 +6,35 @@ use serde_json::json;
 use toolgen_fixtures::runtime::MemoryTransport;
 
 #[test]
+fn overlay_renames_keep_the_wire_names() {
+    use toolgen_fixtures::renames::members::invite::InvitationState;
+    use toolgen_fixtures::renames::members::{InviteParams, ListParams};
+    use toolgen_fixtures::renames::shared::MemberRole;
+    // `org_id` is the field `organization`; `pending` is `Waiting`; the shared enum `role` is
+    // `MemberRole` in both tools, with `read-only` as `Viewer`.
+    let invite = InviteParams {
+        organization: "org_1".into(),
+        role: Some(MemberRole::Viewer),
+        state: Some(InvitationState::Waiting),
+    };
+    let wire = json!({"org_id": "org_1", "role": "read-only", "state": "pending"});
+    assert_eq!(serde_json::to_value(&invite).expect("serializes"), wire);
+    let back: InviteParams = serde_json::from_value(wire).expect("deserializes");
+    assert_eq!(back.organization, "org_1");
+    assert_eq!(back.state, Some(InvitationState::Waiting));
+    assert_eq!("read-only".parse::<MemberRole>(), Ok(MemberRole::Viewer));
+    assert_eq!(InvitationState::Waiting.as_str(), "pending");
+    let list = ListParams {
+        role: Some(MemberRole::Viewer),
+    };
+    assert_eq!(
+        serde_json::to_value(&list).expect("serializes"),
+        json!({"role": "read-only"})
+    );
+    assert!(invite.validate().is_ok());
+}
+
+#[test]
 fn an_enum_shared_by_two_tools_is_one_type() {
     use toolgen_fixtures::shared_enums::orders::export::Format;
     use toolgen_fixtures::shared_enums::orders::{ExportParams, ListParams};

@@ -17,11 +17,13 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use toolgen::pull::{Source, pull};
 
-/// A server whose `tools/list` answers page `i` for the cursor `"i"`, and fails on `fail_at`.
+/// A server whose `tools/list` answers page `i` for the cursor `"i"`, fails on `fail_at`, and
+/// ends its whole process on `exit_at` (without answering: the connection just drops).
 #[derive(Clone)]
 struct Paged {
     pages: Arc<Vec<Vec<Value>>>,
     fail_at: Option<usize>,
+    exit_at: Option<usize>,
 }
 
 impl ServerHandler for Paged {
@@ -37,6 +39,9 @@ impl ServerHandler for Paged {
         let page: usize = request
             .and_then(|r| r.cursor)
             .map_or(0, |c| c.parse().unwrap_or(usize::MAX));
+        if self.exit_at == Some(page) {
+            std::process::exit(DIED);
+        }
         if self.fail_at == Some(page) {
             return Err(ErrorData::internal_error("the backend went away", None));
         }
@@ -148,6 +153,7 @@ fn pull_follows_every_page_and_reports_added_changed_removed() {
         let (url, _stop) = serve(Paged {
             pages: Arc::new(pages),
             fail_at: None,
+            exit_at: None,
         })
         .await;
         let source = Source::Http {
@@ -228,6 +234,7 @@ fn a_server_that_fails_midway_leaves_schemas_as_it_was() {
         let (url, _stop) = serve(Paged {
             pages: Arc::new(pages),
             fail_at: Some(1),
+            exit_at: None,
         })
         .await;
         let err = pull(
@@ -268,6 +275,117 @@ fn a_server_that_fails_midway_leaves_schemas_as_it_was() {
     });
 }
 
+/// Set in the environment of the child process that [`dying_server_process`] runs.
+const CHILD: &str = "TOOLGEN_PULL_DYING_SERVER";
+/// The exit code of the dying server.
+const DIED: i32 = 86;
+
+/// Not a test of its own: the server process of
+/// [`a_server_process_that_dies_midway_leaves_schemas_as_it_was`], which runs this test binary
+/// again with only this function selected and [`CHILD`] set. It prints its URL, then serves
+/// until `tools/list` asks for page 2, where the process exits on the spot.
+#[test]
+#[ignore = "the child process of a_server_process_that_dies_midway_leaves_schemas_as_it_was"]
+fn dying_server_process() {
+    if std::env::var_os(CHILD).is_none() {
+        return;
+    }
+    run(async {
+        let pages = vec![vec![tool("a", "1")], vec![tool("b", "2")]];
+        let (url, _stop) = serve(Paged {
+            pages: Arc::new(pages),
+            fail_at: None,
+            exit_at: Some(1),
+        })
+        .await;
+        println!("URL={url}");
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        // The parent gives up after a minute at most; never serve longer than that.
+        tokio::time::sleep(std::time::Duration::from_secs(120)).await;
+    });
+}
+
+/// Runs [`dying_server_process`] as a separate process and returns it with its URL.
+fn spawn_dying_server() -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(std::env::current_exe().expect("the test binary"))
+        .args([
+            "dying_server_process",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD, "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn the server process");
+    let stdout = child.stdout.take().expect("its stdout");
+    let url = std::io::BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        // The harness may print `test dying_server_process ... ` first, on the same line.
+        .find_map(|line| {
+            line.split_once("URL=")
+                .map(|(_, url)| url.trim().to_string())
+        });
+    match url {
+        Some(url) => (child, url),
+        None => {
+            let _ = child.kill();
+            panic!("the server process printed no URL");
+        }
+    }
+}
+
+#[test]
+fn a_server_process_that_dies_midway_leaves_schemas_as_it_was() {
+    let dir = scratch("died");
+    let schemas = dir.join("schemas");
+    fs::create_dir_all(schemas.join("acme")).expect("folders");
+    fs::write(
+        schemas.join("acme/old.json"),
+        serde_json::to_string_pretty(&tool("old", "x")).expect("json"),
+    )
+    .expect("write");
+    fs::write(schemas.join("acme/overlay.toml"), "[tools]\n").expect("write");
+    let before = snapshot(&dir);
+
+    let (mut child, url) = spawn_dying_server();
+    let result = run(pull(
+        &Source::Http {
+            url,
+            headers: Vec::new(),
+        },
+        &schemas,
+        "acme",
+    ));
+    // The server must have died by its own hand on page 2, not been stopped by us.
+    let status = match child.try_wait() {
+        Ok(Some(status)) => status,
+        _ => {
+            let _ = child.kill();
+            child.wait().expect("reaped")
+        }
+    };
+    let err = result.expect_err("the server died before page 2");
+    assert_eq!(
+        status.code(),
+        Some(DIED),
+        "the server process exited midway"
+    );
+    assert!(err.contains("tools/list failed after 1 tools"), "{err}");
+    assert_eq!(
+        snapshot(&dir),
+        before,
+        "nothing changed, nothing left behind"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn a_tool_named_dot_dot_slash_stays_inside_the_provider_folder() {
     run(async {
@@ -277,6 +395,7 @@ fn a_tool_named_dot_dot_slash_stays_inside_the_provider_folder() {
         let (url, _stop) = serve(Paged {
             pages: Arc::new(pages),
             fail_at: None,
+            exit_at: None,
         })
         .await;
         let report = pull(

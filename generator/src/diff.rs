@@ -4,6 +4,7 @@
 //! - added tool, optional field or enum value: minor;
 //! - removed tool, field or enum value, a changed type, a field that became required (or
 //!   optional: its Rust type becomes or stops being an `Option`), a renamed type: major;
+//! - a field, type or variant renamed by an overlay (`x-toolgen-*`): major;
 //! - description, title or examples only: patch.
 //!
 //! Other validation keywords (`pattern`, `maxLength`, ...) change what `validate()` accepts but
@@ -20,7 +21,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostics::pointer_token;
 use crate::load::Tool;
-use crate::model;
+use crate::{model, renames};
 
 /// How much a change breaks, in semver terms. Ordered from least to most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -225,6 +226,18 @@ fn schema(old: &Value, new: &Value, ptr: &str, cx: &mut Cx<'_>) {
         let here = format!("{ptr}/{}", pointer_token(key));
         match key.as_str() {
             k if DOC_KEYWORDS.contains(&k) => cx.push(Level::Patch, &here, format!("{k} changed")),
+            k @ (renames::FIELD | renames::TYPE | renames::VARIANTS) => {
+                let what = match k {
+                    renames::FIELD => "field",
+                    renames::TYPE => "type",
+                    _ => "variants",
+                };
+                cx.push(
+                    Level::Major,
+                    &here,
+                    format!("{what} renamed (`{k}`: {} → {})", show(a), show(b)),
+                );
+            }
             k if TYPE_KEYWORDS.contains(&k) => cx.push(
                 Level::Major,
                 &here,
@@ -614,6 +627,36 @@ mod tests {
                 object(json!({"colour": color}), &[]),
                 Some(Level::Major),
                 "type `Color` renamed or removed (new: `Colour`)",
+            ),
+            (
+                "field renamed by an overlay",
+                object(json!({"a": s}), &[]),
+                object(
+                    json!({"a": {"type": "string", "x-toolgen-field": "b"}}),
+                    &[],
+                ),
+                Some(Level::Major),
+                "field renamed (`x-toolgen-field`",
+            ),
+            (
+                "variant renamed by an overlay",
+                object(json!({"a": {"enum": ["x", "y"]}}), &[]),
+                object(
+                    json!({"a": {"enum": ["x", "y"], "x-toolgen-variants": {"x": "Ex"}}}),
+                    &[],
+                ),
+                Some(Level::Major),
+                "variants renamed",
+            ),
+            (
+                "enum type renamed by an overlay",
+                object(json!({"a": {"enum": ["x", "y"]}}), &[]),
+                object(
+                    json!({"a": {"enum": ["x", "y"], "x-toolgen-type": "Letter"}}),
+                    &[],
+                ),
+                Some(Level::Major),
+                "type `A` renamed or removed (new: `Letter`)",
             ),
         ];
         for (name, old, new, bump, message) in table {

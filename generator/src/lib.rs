@@ -20,11 +20,13 @@ pub mod diff;
 pub mod docs;
 pub mod emit;
 pub mod load;
+pub mod locate;
 pub mod model;
 pub mod naming;
 pub mod normalize;
 pub mod overlay;
 pub mod pull;
+pub mod renames;
 pub mod render;
 pub mod report;
 pub mod synth;
@@ -32,7 +34,7 @@ pub mod write;
 
 use std::path::{Path, PathBuf};
 
-pub use crate::diagnostics::{Diagnostic, Diagnostics};
+pub use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
 pub use crate::render::Rendered;
 pub use crate::write::WriteReport;
 
@@ -94,17 +96,21 @@ impl Generator {
             // Cargo watches every file below a folder named here, so added files count too.
             println!("cargo:rerun-if-changed={}", self.schemas.display());
         }
-        let mut tools = load::load(&self.schemas).map_err(|d| d.under(&self.schemas))?;
+        let (files, problems) = load::read(&self.schemas);
+        let sources = load::sources_of(&files);
+        let mut tools = load::load_sources(files, problems).map_err(|d| d.under(&self.schemas))?;
         if let Some(only) = &self.providers {
             tools.retain(|tool| only.contains(&tool.provider));
         }
         let model = model::build(&tools);
-        let mut output = from_model(&model, &self.options).map_err(|d| d.under(&self.schemas))?;
+        let mut output = from_model(&model, &self.options)
+            .map_err(|d| d.with_sources(sources.clone()).under(&self.schemas))?;
         for warning in &mut output.warnings {
             if warning.file.is_relative() {
                 warning.file = self.schemas.join(&warning.file);
             }
         }
+        output.sources = sources.under(&self.schemas);
         Ok(output)
     }
 
@@ -117,6 +123,7 @@ impl Generator {
             source,
         })?;
         report.warnings = output.warnings;
+        report.sources = output.sources;
         Ok(report)
     }
 }
@@ -127,6 +134,16 @@ pub fn from_model(
     model: &model::Model,
     options: &emit::EmitOptions,
 ) -> Result<Output, Diagnostics> {
+    let unapplied = renames::check_model(model);
+    if !unapplied.is_empty() {
+        let mut problems = Diagnostics::default();
+        unapplied.into_iter().for_each(|d| problems.push(d));
+        return problems.into_result(Output {
+            files: Rendered::default(),
+            warnings: Vec::new(),
+            sources: Sources::default(),
+        });
+    }
     let emitted = emit::emit(model, options)?;
     let mut warnings = Vec::new();
     for provider in &model.providers {
@@ -143,7 +160,11 @@ pub fn from_model(
     }
     warnings.extend(emitted.warnings.into_iter().map(Diagnostic::warning));
     let files = render::render(emitted.files)?;
-    Ok(Output { files, warnings })
+    Ok(Output {
+        files,
+        warnings,
+        sources: Sources::default(),
+    })
 }
 
 /// A successful run: the crate as text, and what the schemas made the generator give up.
@@ -153,6 +174,8 @@ pub struct Output {
     pub files: Rendered,
     /// Schema parts that were typed more loosely than written, each with file and pointer.
     pub warnings: Vec<Diagnostic>,
+    /// The text of the files read, for rendering the warnings with snippets.
+    pub sources: Sources,
 }
 
 /// Why a run failed.

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::diagnostics::{Diagnostic, Diagnostics, relative};
-use crate::overlay::{OVERLAY_FILE, Overlay};
+use crate::diagnostics::{Diagnostic, Diagnostics, Sources, relative};
+use crate::overlay::{OVERLAY_TOML, Overlay, is_overlay};
 
 /// The longest tool name MCP allows.
 pub const MAX_TOOL_NAME_LEN: usize = 128;
@@ -58,8 +58,16 @@ impl Origin {
     }
 }
 
-/// Reads every tool under `root`, sorted by provider and tool name.
+/// Reads every tool under `root`, sorted by provider and tool name. Errors carry the files'
+/// text (relative paths), for snippets.
 pub fn load(root: &Path) -> Result<Vec<Tool>, Diagnostics> {
+    let (sources, diagnostics) = read(root);
+    load_sources(sources, diagnostics)
+}
+
+/// Reads the bytes of every schema and overlay file under `root` (paths relative to `root` with
+/// `/` separators), and the problems met on the way.
+pub fn read(root: &Path) -> (Vec<(String, Vec<u8>)>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut files = Vec::new();
     match fs::metadata(root) {
@@ -92,7 +100,16 @@ pub fn load(root: &Path) -> Result<Vec<Tool>, Diagnostics> {
                 .with_help("the schemas folder holds one sub-folder of tool files per provider"),
         );
     }
-    load_sources(sources, diagnostics)
+    (sources, diagnostics)
+}
+
+/// The text of files already read, keyed as their diagnostics name them.
+pub fn sources_of(files: &[(String, Vec<u8>)]) -> Sources {
+    let mut sources = Sources::default();
+    for (file, bytes) in files {
+        sources.insert(file, bytes);
+    }
+    sources
 }
 
 /// Reads every tool under the folder `path` of the git revision `rev` of the repository that
@@ -148,7 +165,9 @@ pub fn load_git(repo: &Path, rev: &str, path: &str) -> Result<Vec<Tool>, Diagnos
             continue;
         };
         let hidden = file.split('/').any(|part| part.starts_with('.'));
-        if hidden || !file.ends_with(".json") {
+        let overlay_toml =
+            file.split('/').nth(1) == Some(OVERLAY_TOML) && file.matches('/').count() == 1;
+        if hidden || !(file.ends_with(".json") || overlay_toml) {
             continue;
         }
         let bytes = git(&["show", &format!("{rev}:{name}")])?;
@@ -164,6 +183,14 @@ pub fn load_git(repo: &Path, rev: &str, path: &str) -> Result<Vec<Tool>, Diagnos
 /// such as the files of a git revision: overlays first, then every tool file, patched.
 pub fn load_sources(
     sources: Vec<(String, Vec<u8>)>,
+    diagnostics: Diagnostics,
+) -> Result<Vec<Tool>, Diagnostics> {
+    let text = sources_of(&sources);
+    load_parsed(sources, diagnostics).map_err(|problems| problems.with_sources(text))
+}
+
+fn load_parsed(
+    sources: Vec<(String, Vec<u8>)>,
     mut diagnostics: Diagnostics,
 ) -> Result<Vec<Tool>, Diagnostics> {
     // Overlays first: every tool file of their provider is patched as it is read.
@@ -172,10 +199,22 @@ pub fn load_sources(
     for (file, bytes) in sources {
         let parts: Vec<&str> = file.split('/').collect();
         match parts.as_slice() {
-            [provider, name] if *name == OVERLAY_FILE => match Overlay::parse(&file, &bytes) {
-                Ok(overlay) => {
-                    overlays.insert((*provider).to_string(), overlay);
-                }
+            [provider, name] if is_overlay(name) => match Overlay::parse(&file, &bytes) {
+                Ok(overlay) => match overlays.get(*provider) {
+                    Some(other) => diagnostics.push(
+                        Diagnostic::new(
+                            &file,
+                            format!(
+                                "the provider `{provider}` has two overlays, {} and {file}",
+                                other.file
+                            ),
+                        )
+                        .with_help("keep one: both spellings hold the same corrections"),
+                    ),
+                    None => {
+                        overlays.insert((*provider).to_string(), overlay);
+                    }
+                },
                 Err(problems) => diagnostics.extend(problems),
             },
             [_] => diagnostics.push(
@@ -248,13 +287,12 @@ pub fn parse_file_with(
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
-            let line = 1 + bytes[..err.valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
+            let valid = &bytes[..err.valid_up_to()];
+            let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
+            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             diagnostics.push(
                 Diagnostic::new(file, "the file is not valid UTF-8")
-                    .at_position(line, 1)
+                    .at_position(line, 1 + valid.len() - line_start)
                     .with_help(format!(
                         "the first bad byte is at offset {}",
                         err.valid_up_to()
@@ -284,7 +322,7 @@ pub fn parse_file_with(
                         };
                         let item = patched(item, overlay, diagnostics);
                         if let Some(tool) = parse_tool(provider, &item, origin, diagnostics) {
-                            tools.push(tool);
+                            push_checked(tool, overlay, tools, diagnostics);
                         }
                     }
                 }
@@ -301,7 +339,7 @@ pub fn parse_file_with(
             };
             let value = patched(&value, overlay, diagnostics);
             if let Some(tool) = parse_tool(provider, &value, origin, diagnostics) {
-                tools.push(tool);
+                push_checked(tool, overlay, tools, diagnostics);
             }
         }
     }
@@ -310,6 +348,19 @@ pub fn parse_file_with(
             tool.docs_base_url.clone_from(&overlay.docs_base_url);
         }
     }
+}
+
+/// Keeps a parsed tool, after checking its rename keywords ([`crate::renames`]).
+fn push_checked(
+    tool: Tool,
+    overlay: Option<&Overlay>,
+    tools: &mut Vec<Tool>,
+    diagnostics: &mut Diagnostics,
+) {
+    for problem in crate::renames::check(&tool, overlay) {
+        diagnostics.push(problem);
+    }
+    tools.push(tool);
 }
 
 /// The tool object with the overlay's patch for its name applied (a failed patch is recorded
@@ -543,7 +594,11 @@ fn collect_files(root: &Path, dir: &Path, files: &mut Vec<PathBuf>, diagnostics:
         };
         if meta.is_dir() {
             collect_files(root, &path, files, diagnostics);
-        } else if path.extension().is_some_and(|e| e == "json") && path.is_file() {
+        } else if (path.extension().is_some_and(|e| e == "json")
+            || (path.parent().and_then(Path::parent) == Some(root)
+                && path.file_name().is_some_and(|n| n == OVERLAY_TOML)))
+            && path.is_file()
+        {
             files.push(path);
         }
     }

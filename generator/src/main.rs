@@ -159,6 +159,8 @@ fn or_default(path: Option<PathBuf>, name: &str) -> PathBuf {
 }
 
 fn main() -> ExitCode {
+    // Diagnostics are rendered once, here, in colour only for a terminal without NO_COLOR.
+    let color = toolgen::diagnostics::color_stderr();
     match Cli::parse().command {
         Command::Generate {
             schemas,
@@ -170,7 +172,7 @@ fn main() -> ExitCode {
             match generator.write_to(&out) {
                 Ok(report) => {
                     for warning in &report.warnings {
-                        eprintln!("{warning}\n");
+                        eprintln!("{}\n", report.sources.render(warning, color));
                     }
                     eprintln!(
                         "generated {}: {} written, {} unchanged, {} removed, {} warnings",
@@ -184,6 +186,10 @@ fn main() -> ExitCode {
                         eprintln!("  {path}");
                     }
                     ExitCode::SUCCESS
+                }
+                Err(toolgen::Error::Input(diagnostics)) => {
+                    eprintln!("{}", diagnostics.render(color));
+                    ExitCode::FAILURE
                 }
                 Err(err) => {
                     eprintln!("{err}");
@@ -203,7 +209,7 @@ fn main() -> ExitCode {
                     }
                 }
                 Err(diagnostics) => {
-                    eprintln!("{diagnostics}");
+                    eprintln!("{}", diagnostics.render(color));
                     ExitCode::FAILURE
                 }
             }
@@ -245,7 +251,7 @@ fn main() -> ExitCode {
                 }
                 (before, after) => {
                     for problems in [before.err(), after.err()].into_iter().flatten() {
-                        eprintln!("{problems}");
+                        eprintln!("{}", problems.render(color));
                     }
                     ExitCode::FAILURE
                 }
@@ -317,7 +323,7 @@ fn main() -> ExitCode {
                     }
                 },
                 Err(diagnostics) => {
-                    eprintln!("{diagnostics}");
+                    eprintln!("{}", diagnostics.render(color));
                     ExitCode::FAILURE
                 }
             }

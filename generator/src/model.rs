@@ -344,6 +344,10 @@ struct Found {
     variant_docs: BTreeMap<String, String>,
     /// Found in the output schema: the enum is open.
     open: bool,
+    /// The type name an overlay asked for ([`crate::renames::TYPE`]).
+    type_rename: Option<String>,
+    /// Value → variant name, as an overlay asked ([`crate::renames::VARIANTS`]).
+    variant_renames: BTreeMap<String, String>,
 }
 
 impl Found {
@@ -432,7 +436,10 @@ fn build_provider(
                         })
                         .unwrap_or_default();
                     let open = op.output_definitions.contains(name);
+                    let node = schema.pointer(&pointer).unwrap_or(&Value::Null);
                     found.push(Found {
+                        type_rename: crate::renames::type_rename(node),
+                        variant_renames: crate::renames::variant_renames(node),
                         tool: index,
                         definition,
                         prefix: name.clone(),
@@ -484,7 +491,11 @@ fn build_provider(
             {
                 Some((_, ty)) => ty.name.clone(),
                 None => {
-                    let name = if is_alias {
+                    // A name asked for that is taken gets a number here; `renames::check_model`
+                    // then reports it as an error.
+                    let name = if let Some(rename) = &f.type_rename {
+                        tool_type_scope(op, locals).claim(rename, "")
+                    } else if is_alias {
                         f.prefix.clone()
                     } else {
                         // Named after its property (`Locale`); a clash gets a number (`Type2`),
@@ -515,7 +526,7 @@ fn build_provider(
                             name: name.clone(),
                             description: f.description.clone(),
                             hints: vec![hint],
-                            variants: variants(&f.values, &f.variant_docs),
+                            variants: variants(&f.values, &f.variant_docs, &f.variant_renames),
                             used_by: vec![op.tool.name.clone()],
                             locale,
                             open: f.open,
@@ -577,7 +588,16 @@ fn name_shared_enums(
         let mut used_by = BTreeSet::new();
         let mut forced = None;
         let mut variant_docs: BTreeMap<String, String> = BTreeMap::new();
+        // A rename on any occurrence renames the one shared type, so it applies everywhere.
+        let mut rename: Option<String> = None;
+        let mut variant_renames: BTreeMap<String, String> = BTreeMap::new();
         for f in found.iter().filter(|f| f.key() == (values, *open)) {
+            rename = rename.or_else(|| f.type_rename.clone());
+            for (value, name) in &f.variant_renames {
+                variant_renames
+                    .entry(value.clone())
+                    .or_insert_with(|| name.clone());
+            }
             for (value, doc) in &f.variant_docs {
                 variant_docs
                     .entry(value.clone())
@@ -601,12 +621,12 @@ fn name_shared_enums(
         hints.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let base = naming::type_name(&hints[0].0);
         candidates.push((
-            base,
+            rename.clone().unwrap_or(base),
             values.clone(),
             hints,
             used_by,
             forced,
-            variant_docs,
+            (variant_docs, variant_renames, rename.is_some()),
             *open,
         ));
     }
@@ -616,14 +636,30 @@ fn name_shared_enums(
     }
     let mut scope = Scope::default();
     // Unique bases first, so that a clash elsewhere can never take a bare name from them.
-    candidates.sort_by_key(|(base, values, _, _, _, _, open)| {
-        (by_base[base] > 1, base.clone(), values.clone(), *open)
+    // Names an overlay asked for come first of all.
+    candidates.sort_by_key(|(base, values, _, _, _, (_, _, renamed), open)| {
+        (
+            !*renamed,
+            by_base[base] > 1,
+            base.clone(),
+            values.clone(),
+            *open,
+        )
     });
     candidates
         .into_iter()
         .map(
-            |(base, values, hints, used_by, forced, variant_docs, open)| {
-                let wanted = if by_base[&base] > 1 {
+            |(
+                base,
+                values,
+                hints,
+                used_by,
+                forced,
+                (variant_docs, variant_renames, renamed),
+                open,
+            )| {
+                // A name an overlay asked for is taken as it is.
+                let wanted = if by_base[&base] > 1 && !renamed {
                     let prefix = common_namespace(&used_by);
                     format!(
                         "{}{base}",
@@ -645,7 +681,7 @@ fn name_shared_enums(
                         name,
                         description: None,
                         hints,
-                        variants: variants(&values, &variant_docs),
+                        variants: variants(&values, &variant_docs, &variant_renames),
                         used_by: used_by.into_iter().collect(),
                         locale,
                         open,
@@ -674,13 +710,26 @@ fn common_namespace(tools: &BTreeSet<String>) -> Vec<String> {
 }
 
 /// Variants in schema order; a name already taken gets the next free number, so a value added
-/// later never renames an earlier one.
-fn variants(values: &[String], docs: &BTreeMap<String, String>) -> Vec<Variant> {
+/// later never renames an earlier one. Names an overlay asked for (checked at load to be valid
+/// and distinct) are claimed first.
+fn variants(
+    values: &[String],
+    docs: &BTreeMap<String, String>,
+    renames: &BTreeMap<String, String>,
+) -> Vec<Variant> {
     let mut scope = Scope::with_reserved(RESERVED_VARIANTS.iter().copied());
+    for value in values {
+        if let Some(name) = renames.get(value) {
+            scope.claim(name, "");
+        }
+    }
     values
         .iter()
         .map(|value| Variant {
-            name: scope.claim(&naming::variant_name(value), ""),
+            name: match renames.get(value) {
+                Some(name) => name.clone(),
+                None => scope.claim(&naming::variant_name(value), ""),
+            },
             value: value.clone(),
             description: docs.get(value).cloned(),
         })

@@ -213,6 +213,37 @@ pub fn says_locale(name: &str) -> bool {
     })
 }
 
+/// What an overlay may rename, and so which case its new name must be in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenameKind {
+    /// A struct field: snake_case.
+    Field,
+    /// A generated type: PascalCase.
+    Type,
+    /// An enum variant: PascalCase.
+    Variant,
+}
+
+/// Why `name` cannot be the name an overlay asks for, if it cannot. A requested name must already
+/// be what the naming policy would make of it (so `type_name(name) == name` for a type), which
+/// rules out keywords, non-ASCII, leading digits and the wrong case; the generator never changes
+/// a requested name behind the maintainer's back.
+pub fn rename_problem(kind: RenameKind, name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("it is empty".to_string());
+    }
+    if is_keyword(name) {
+        return Some("it is a Rust keyword".to_string());
+    }
+    let (policy, case) = match kind {
+        RenameKind::Field => (snake_name(name), "snake_case"),
+        RenameKind::Type => (type_name(name), "PascalCase"),
+        RenameKind::Variant => (variant_name(name), "PascalCase"),
+    };
+    (policy != name)
+        .then(|| format!("it is not a {case} Rust identifier (did you mean `{policy}`?)"))
+}
+
 /// Hands out unique names within one Rust namespace (a module's types, an enum's variants, an
 /// impl block's methods).
 ///
@@ -256,6 +287,42 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rename_checks() {
+        let table = [
+            (RenameKind::Field, "organization", None),
+            (RenameKind::Field, "org_id2", None),
+            (RenameKind::Field, "type", Some("it is a Rust keyword")),
+            (RenameKind::Field, "", Some("it is empty")),
+            (RenameKind::Field, "orgId", Some("did you mean `org_id`?")),
+            (RenameKind::Field, "2nd", Some("did you mean `n2nd`?")),
+            (RenameKind::Type, "InvitationState", None),
+            (
+                RenameKind::Type,
+                "invitation_state",
+                Some("did you mean `InvitationState`?"),
+            ),
+            (RenameKind::Type, "Self", Some("it is a Rust keyword")),
+            (
+                RenameKind::Type,
+                "Café",
+                Some("not a PascalCase Rust identifier"),
+            ),
+            (RenameKind::Variant, "EnUs", None),
+            (RenameKind::Variant, "en-US", Some("did you mean `EnUs`?")),
+        ];
+        for (kind, name, problem) in table {
+            let got = rename_problem(kind, name);
+            match problem {
+                None => assert_eq!(got, None, "{name}"),
+                Some(expected) => {
+                    let got = got.unwrap_or_default();
+                    assert!(got.contains(expected), "{name}: {got}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn variant_names() {

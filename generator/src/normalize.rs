@@ -250,6 +250,10 @@ pub fn without_annotations(schema: &Value) -> Value {
                     "description" | "title" | "examples" | "$comment" | "default" | "$schema" => {
                         continue;
                     }
+                    // Rust names chosen by an overlay say nothing about valid values.
+                    crate::renames::FIELD | crate::renames::TYPE | crate::renames::VARIANTS => {
+                        continue;
+                    }
                     "enum" | "const" => value.clone(),
                     k if SCHEMA_MAPS.contains(&k) => match value {
                         Value::Object(map) => Value::Object(

@@ -16,6 +16,10 @@
 //! }
 //! ```
 //!
+//! `overlay.toml` holds the same structure in TOML (`[[tools."<name>"]]` tables of `op`, `path`,
+//! `value`); a provider has one or the other. Renames are patch operations too: they add the
+//! keywords of [`crate::renames`].
+//!
 //! An operation whose pointer leads nowhere, and a tool name that no tool of the provider has,
 //! are errors naming the overlay file and the pointer; an overlay is never silently ignored. This
 //! module does no I/O: `load` reads the file and hands its bytes here.
@@ -28,8 +32,48 @@ use serde_json::Value;
 use crate::diagnostics::{Diagnostic, Diagnostics, pointer_token};
 use crate::load::{kind, quoted};
 
-/// The file name of a provider's overlay, directly inside the provider folder.
+/// The file name of a provider's overlay (JSON), directly inside the provider folder.
 pub const OVERLAY_FILE: &str = "overlay.json";
+
+/// The TOML spelling of the overlay, with the same structure (`docs_base_url`, and per tool an
+/// array of tables `[[tools."<name>"]]` with `op`, `path` and `value`). A provider has one or the
+/// other, never both.
+pub const OVERLAY_TOML: &str = "overlay.toml";
+
+/// Is `name` the file name of an overlay?
+pub fn is_overlay(name: &str) -> bool {
+    name == OVERLAY_FILE || name == OVERLAY_TOML
+}
+
+fn parse_json(file: &str, bytes: &[u8]) -> Result<Value, Diagnostics> {
+    serde_json::from_slice(bytes).map_err(|err| {
+        let text = err.to_string();
+        let message = text.split(" at line ").next().unwrap_or(&text).to_string();
+        Diagnostic::new(file, format!("malformed JSON: {message}"))
+            .at_position(err.line(), err.column())
+            .into()
+    })
+}
+
+fn parse_toml(file: &str, bytes: &[u8]) -> Result<Value, Diagnostics> {
+    let text = std::str::from_utf8(bytes).map_err(|err| {
+        Diagnostic::new(file, "the file is not valid UTF-8").with_help(format!(
+            "the first bad byte is at offset {}",
+            err.valid_up_to()
+        ))
+    })?;
+    toml::from_str::<Value>(text).map_err(|err| {
+        let message = err.message().trim_end().to_string();
+        let mut diagnostic = Diagnostic::new(file, format!("malformed TOML: {message}"));
+        if let Some(span) = err.span() {
+            let before = &text[..span.start.min(text.len())];
+            let line = 1 + before.matches('\n').count();
+            let column = 1 + before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+            diagnostic = diagnostic.at_position(line, column);
+        }
+        diagnostic.into()
+    })
+}
 
 /// One provider's overlay, parsed.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -43,19 +87,19 @@ pub struct Overlay {
 }
 
 impl Overlay {
-    /// Parses an overlay file's bytes; `file` names it in diagnostics.
+    /// Parses an overlay file's bytes, as TOML when `file` ends in `.toml` and as JSON
+    /// otherwise; `file` names it in diagnostics.
     pub fn parse(file: &str, bytes: &[u8]) -> Result<Self, Diagnostics> {
-        let mut diagnostics = Diagnostics::default();
-        let value: Value = match serde_json::from_slice(bytes) {
-            Ok(value) => value,
-            Err(err) => {
-                let text = err.to_string();
-                let message = text.split(" at line ").next().unwrap_or(&text).to_string();
-                return Err(Diagnostic::new(file, format!("malformed JSON: {message}"))
-                    .at_position(err.line(), err.column())
-                    .into());
-            }
+        let value = if file.ends_with(".toml") {
+            parse_toml(file, bytes)?
+        } else {
+            parse_json(file, bytes)?
         };
+        Self::from_value(file, value)
+    }
+
+    fn from_value(file: &str, value: Value) -> Result<Self, Diagnostics> {
+        let mut diagnostics = Diagnostics::default();
         let mut overlay = Overlay {
             file: file.to_string(),
             ..Overlay::default()
@@ -115,7 +159,7 @@ impl Overlay {
                 ),
                 _ => diagnostics.push(
                     Diagnostic::new(file, format!("unknown overlay key {}", quoted(key)))
-                        .at(pointer)
+                        .at_key(pointer)
                         .with_help("an overlay has `docs_base_url` and `tools`"),
                 ),
             }
@@ -161,6 +205,28 @@ impl Overlay {
                 "paths are JSON pointers into the tool object ({\"name\", \"inputSchema\", ...}); \
                  the schema may have changed upstream, so update or remove the operation",
             ))
+        })
+    }
+
+    /// The overlay file and the pointer inside it of the last operation on tool `name` that
+    /// wrote the value at `pointer` (a pointer into the tool object), if one did: for an `add` or
+    /// `replace` of `pointer` or of an ancestor, the matching part of its `value`.
+    pub fn operation_setting(&self, name: &str, pointer: &str) -> Option<(String, String)> {
+        let ops = self.tools.get(name)?;
+        ops.iter().enumerate().rev().find_map(|(index, op)| {
+            let (PatchOperation::Add(json_patch::AddOperation { path, .. })
+            | PatchOperation::Replace(json_patch::ReplaceOperation { path, .. })) = op
+            else {
+                return None;
+            };
+            let path = path.to_string();
+            let rest = pointer.strip_prefix(path.as_str())?;
+            (rest.is_empty() || rest.starts_with('/')).then(|| {
+                (
+                    self.file.clone(),
+                    format!("/tools/{}/{index}/value{rest}", pointer_token(name)),
+                )
+            })
         })
     }
 

@@ -6,11 +6,20 @@ use std::collections::{BTreeMap, HashMap};
 
 use rmcp::ServiceExt;
 use rmcp::model::PaginatedRequestParams;
+use rmcp::transport::common::client_side_sse::ExponentialBackoff;
 use rmcp::transport::{
     ConfigureCommandExt, StreamableHttpClientTransport, TokioChildProcess,
     streamable_http_client::StreamableHttpClientTransportConfig,
 };
 use serde_json::Value;
+
+/// How often a dropped event stream is reopened before the pull fails.
+const RECONNECTS: usize = 2;
+/// The longest wait for one page of `tools/list`; a server that never answers fails the pull.
+pub const PAGE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The longest wait for the session to close.
+const CLOSE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Where the tools come from.
 #[derive(Debug, Clone)]
@@ -67,15 +76,23 @@ pub async fn list_tools(source: &Source) -> Result<Vec<Value>, String> {
                     .map_err(|err| format!("the value of header {name}: {err}"))?;
                 custom.insert(name, value);
             }
-            let config =
+            let mut config =
                 StreamableHttpClientTransportConfig::with_uri(url.as_str()).custom_headers(custom);
+            // rmcp's default reconnects a dropped event stream forever, so a server that dies
+            // in the middle of `tools/list` would hang the pull; a pull gives up instead.
+            let mut retry = ExponentialBackoff::default();
+            retry.max_times = Some(RECONNECTS);
+            retry.base_duration = std::time::Duration::from_millis(200);
+            retry.max_delay = Some(std::time::Duration::from_secs(2));
+            config.retry_config = std::sync::Arc::new(retry);
             let transport = StreamableHttpClientTransport::from_config(config);
             let session = ()
                 .serve(transport)
                 .await
                 .map_err(|err| format!("cannot connect to {url}: {err}"))?;
             let tools = all_pages(&session).await;
-            let _ = session.cancel().await;
+            // Closing must not hang on a server that is gone either.
+            let _ = tokio::time::timeout(CLOSE_TIMEOUT, session.cancel()).await;
             tools
         }
         Source::Stdio { command } => {
@@ -92,7 +109,8 @@ pub async fn list_tools(source: &Source) -> Result<Vec<Value>, String> {
                 .await
                 .map_err(|err| format!("cannot connect to {command:?}: {err}"))?;
             let tools = all_pages(&session).await;
-            let _ = session.cancel().await;
+            // Closing must not hang on a server that is gone either.
+            let _ = tokio::time::timeout(CLOSE_TIMEOUT, session.cancel()).await;
             tools
         }
     }
@@ -107,9 +125,15 @@ async fn all_pages(
     loop {
         let mut params = PaginatedRequestParams::default();
         params.cursor = cursor.clone();
-        let page = session
-            .list_tools(Some(params))
+        let page = tokio::time::timeout(PAGE_TIMEOUT, session.list_tools(Some(params)))
             .await
+            .map_err(|_| {
+                format!(
+                    "tools/list failed after {} tools: no answer within {} s",
+                    tools.len(),
+                    PAGE_TIMEOUT.as_secs()
+                )
+            })?
             .map_err(|err| format!("tools/list failed after {} tools: {err}", tools.len()))?;
         for tool in page.tools {
             tools.push(serde_json::to_value(&tool).map_err(|err| err.to_string())?);

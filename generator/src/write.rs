@@ -22,6 +22,8 @@ pub struct WriteReport {
     pub removed: Vec<String>,
     /// Schema parts that were typed more loosely than written.
     pub warnings: Vec<crate::diagnostics::Diagnostic>,
+    /// The text of the schema files, for rendering the warnings with snippets.
+    pub sources: crate::diagnostics::Sources,
 }
 
 /// Writes `rendered` under `out`.

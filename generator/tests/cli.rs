@@ -74,26 +74,28 @@ fn bad_input_fails_once_with_every_problem_and_writes_nothing() {
     // Malformed JSON: file, line and column.
     assert!(stderr.contains("malformed JSON"), "{stderr}");
     assert!(stderr.contains("acme/broken.json:2:"), "{stderr}");
-    // Wrong shape: file and JSON pointer.
+    // Wrong shape: file, line and column of the value the JSON pointer names.
     assert!(
-        stderr.contains("has no `inputSchema`") && stderr.contains("acme/no_input.json at #"),
+        stderr.contains("has no `inputSchema`") && stderr.contains("acme/no_input.json:1:1"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("acme/shape.json at #/description"),
+        stderr.contains("acme/shape.json:1:69") && stderr.contains("= note: at #/description"),
         "{stderr}"
     );
     // A hostile name is refused, not used as a path.
     assert!(
         stderr.contains("invalid tool name `../../escape`")
-            && stderr.contains("acme/escape.json at #/name"),
+            && stderr.contains("acme/escape.json:1:10")
+            && stderr.contains("at #/name"),
         "{stderr}"
     );
     // A duplicate names both files.
     assert!(
         stderr.contains("duplicate tool name `same`")
             && stderr.contains("dup_a.json")
-            && stderr.contains("dup_b.json at #/tools/0/name"),
+            && stderr.contains("dup_b.json:1:21")
+            && stderr.contains("at #/tools/0/name"),
         "{stderr}"
     );
     assert_eq!(
@@ -246,7 +248,8 @@ fn an_overlay_that_points_at_nothing_or_at_an_unknown_tool_is_an_error() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success(), "{stderr}");
     assert!(
-        stderr.contains("acme/overlay.json at #/tools/t/0/path")
+        stderr.contains("acme/overlay.json:2:35")
+            && stderr.contains("at #/tools/t/0/path")
             && stderr.contains("/inputSchema/properties/emial/format"),
         "{stderr}"
     );
@@ -259,9 +262,45 @@ fn an_overlay_that_points_at_nothing_or_at_an_unknown_tool_is_an_error() {
     assert!(!output.status.success(), "{stderr}");
     assert!(
         stderr.contains("the overlay names the tool `gone`, which does not exist")
-            && stderr.contains("acme/overlay.json at #/tools/gone"),
+            && stderr.contains("acme/overlay.json:1:")
+            && stderr.contains("at #/tools/gone"),
         "{stderr}"
     );
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_toml_overlay_is_read_from_the_provider_folder() {
+    let dir = scratch("overlay-toml");
+    let (schemas, out) = (dir.join("schemas"), dir.join("out"));
+    write(
+        &schemas.join("acme/t.json"),
+        r#"{"name": "t", "inputSchema": {"type": "object", "properties": {"email": {"type": "string"}}}}"#,
+    );
+    write(
+        &schemas.join("acme/overlay.toml"),
+        "[[tools.t]]\nop = \"add\"\npath = \"/inputSchema/required\"\nvalue = [\"email\"]\n",
+    );
+    let output = toolgen("generate", &schemas, &out);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let tool = fs::read_to_string(out.join("src/acme/t.rs")).expect("the tool module");
+    assert!(tool.contains("pub email: ::std::string::String,"), "{tool}");
+
+    // Both spellings at once: an error naming both files, and nothing written.
+    write(&schemas.join("acme/overlay.json"), r#"{"tools": {}}"#);
+    let _ = fs::remove_dir_all(&out);
+    let output = toolgen("generate", &schemas, &out);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("two overlays, acme/overlay.json and acme/overlay.toml"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
     let _ = fs::remove_dir_all(&dir);
 }
 

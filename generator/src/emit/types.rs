@@ -604,13 +604,39 @@ fn name_fields(schema: &mut Value, wire_names: &mut BTreeMap<String, String>) {
         Value::Object(object) => {
             if let Some(Value::Object(properties)) = object.get_mut("properties") {
                 let keys: Vec<String> = properties.keys().cloned().collect();
-                // Keys that already are their own name claim it first, so they never move.
+                // Names an overlay asked for (`x-toolgen-field`, checked at load to be valid and
+                // distinct) come first, then keys that already are their own name, so neither
+                // ever moves.
+                let asked: BTreeMap<String, String> = properties
+                    .iter()
+                    .filter_map(|(key, schema)| {
+                        let name = schema.get(crate::renames::FIELD)?.as_str()?;
+                        Some((key.clone(), name.to_string()))
+                    })
+                    .collect();
                 let mut scope = crate::naming::Scope::default();
                 let mut renamed = BTreeMap::new();
-                for key in keys.iter().filter(|k| crate::naming::snake_name(k) == **k) {
+                for name in asked.values() {
+                    scope.claim(name, "_");
+                }
+                for key in keys
+                    .iter()
+                    .filter(|k| crate::naming::snake_name(k) == **k && !asked.contains_key(*k))
+                {
                     scope.claim(key, "_");
                 }
-                for key in keys.iter().filter(|k| crate::naming::snake_name(k) != **k) {
+                for key in keys
+                    .iter()
+                    .filter(|k| asked.get(*k).is_some_and(|n| n != *k))
+                {
+                    let placeholder = format!("{}{FIELD_MARK}", asked[key]);
+                    wire_names.insert(placeholder.clone(), key.clone());
+                    renamed.insert(key.clone(), placeholder);
+                }
+                for key in keys
+                    .iter()
+                    .filter(|k| crate::naming::snake_name(k) != **k && !asked.contains_key(*k))
+                {
                     let name = scope.claim(&crate::naming::snake_name(key), "_");
                     let placeholder = format!("{name}{FIELD_MARK}");
                     wire_names.insert(placeholder.clone(), key.clone());
