@@ -484,7 +484,10 @@ pub fn replace_provider(
                 if file.as_ref().is_some_and(|f| pulled.contains_key(f)) {
                     continue;
                 }
-                copy_tree(&path, &swap.staging.join(path.file_name().unwrap_or_default()))?;
+                copy_tree(
+                    &path,
+                    &swap.staging.join(path.file_name().unwrap_or_default()),
+                )?;
             }
         }
         for (file, text) in files {
@@ -580,7 +583,10 @@ mod tests {
         );
         assert_eq!(files["NOTES.md"], b"mine");
         assert!(out.join("empty").is_dir(), "a foreign empty folder stays");
-        assert!(!out.join("gone").exists(), "a folder emptied of stale files goes");
+        assert!(
+            !out.join("gone").exists(),
+            "a folder emptied of stale files goes"
+        );
         let a_after = fs::metadata(out.join("a.rs")).expect("a.rs");
         assert_eq!(
             a_before.modified().expect("mtime"),
@@ -590,9 +596,17 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt as _;
-            assert_eq!(a_before.ino(), a_after.ino(), "the unchanged file is the same file");
+            assert_eq!(
+                a_before.ino(),
+                a_after.ino(),
+                "the unchanged file is the same file"
+            );
         }
-        assert!(leftovers(tmp.path()).is_empty(), "{:?}", leftovers(tmp.path()));
+        assert!(
+            leftovers(tmp.path()).is_empty(),
+            "{:?}",
+            leftovers(tmp.path())
+        );
     }
 
     #[test]
@@ -611,7 +625,11 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt as _;
-            assert_eq!(before, fs::metadata(&out).expect("out").ino(), "not swapped");
+            assert_eq!(
+                before,
+                fs::metadata(&out).expect("out").ino(),
+                "not swapped"
+            );
         }
     }
 
@@ -631,7 +649,11 @@ mod tests {
         let new = rendered(&[("a.rs", "new")]);
         write(&out, &new).expect("the next run succeeds");
         assert_eq!(tree(&out), tree_of(&new));
-        assert!(leftovers(tmp.path()).is_empty(), "{:?}", leftovers(tmp.path()));
+        assert!(
+            leftovers(tmp.path()).is_empty(),
+            "{:?}",
+            leftovers(tmp.path())
+        );
     }
 
     fn tree_of(rendered: &Rendered) -> BTreeMap<String, Vec<u8>> {
@@ -660,7 +682,16 @@ mod tests {
         write(&real, &rendered(&[("a.rs", "a")])).expect("first write");
         std::os::unix::fs::symlink(&real, &link).expect("link");
         write(&link, &rendered(&[("a.rs", "b")])).expect("write through the link");
-        assert!(fs::symlink_metadata(&link).expect("link").file_type().is_symlink());
-        assert!(fs::read_to_string(real.join("a.rs")).expect("a.rs").ends_with('b'));
+        assert!(
+            fs::symlink_metadata(&link)
+                .expect("link")
+                .file_type()
+                .is_symlink()
+        );
+        assert!(
+            fs::read_to_string(real.join("a.rs"))
+                .expect("a.rs")
+                .ends_with('b')
+        );
     }
 }
