@@ -490,7 +490,7 @@ fn build_provider(
                         // Named after its property (`Locale`); a clash gets a number (`Type2`),
                         // never the `<Root><Path>` form, which is how typify names the types it
                         // makes and could collide with them.
-                        let mut scope = tool_type_scope(op, locals);
+                        let mut scope = tool_type_scope(op, locals, &shared_enums);
                         let short = f
                             .hint_path
                             .last()
@@ -687,13 +687,19 @@ fn variants(values: &[String], docs: &BTreeMap<String, String>) -> Vec<Variant> 
         .collect()
 }
 
-/// The type names already taken in a tool's module.
-fn tool_type_scope(op: &Operation, locals: &[(Vec<String>, EnumType)]) -> Scope {
+/// The type names already taken in a tool's module, and the provider's shared enum names: a local
+/// enum named like a shared one would be taken for it.
+fn tool_type_scope(
+    op: &Operation,
+    locals: &[(Vec<String>, EnumType)],
+    shared: &[SharedEnum],
+) -> Scope {
     Scope::with_reserved(
         op.definitions
             .iter()
             .map(|(name, _)| name.clone())
-            .chain(locals.iter().map(|(_, ty)| ty.name.clone())),
+            .chain(locals.iter().map(|(_, ty)| ty.name.clone()))
+            .chain(shared.iter().map(|e| e.ty.name.clone())),
     )
 }
 

@@ -612,7 +612,12 @@ fn name_fields(schema: &mut Value, wire_names: &mut BTreeMap<String, String>) {
                 }
                 for key in keys.iter().filter(|k| crate::naming::snake_name(k) != **k) {
                     let name = scope.claim(&crate::naming::snake_name(key), "_");
-                    let placeholder = format!("{name}{FIELD_MARK}");
+                    // One placeholder per wire name in the whole tool: `self` in one object and
+                    // `Self` in another both want the field `self_`, so the mark is repeated.
+                    let mut placeholder = format!("{name}{FIELD_MARK}");
+                    while wire_names.get(&placeholder).is_some_and(|wire| wire != key) {
+                        placeholder.push(FIELD_MARK);
+                    }
                     wire_names.insert(placeholder.clone(), key.clone());
                     renamed.insert(key.clone(), placeholder);
                 }
