@@ -676,7 +676,8 @@ pub struct SharedObject {
     pub open: bool,
     /// The tools that use it, sorted.
     pub used_by: Vec<String>,
-    /// How many places of the tools' schemas it replaced (each one a type of its own before).
+    /// How many types it stands for: one per tool that uses it (typify already merges equal
+    /// schemas within one tool).
     pub uses: usize,
 }
 
@@ -850,12 +851,13 @@ fn share_objects(ops: &mut [&mut Operation], shared_enums: &[EnumType]) -> Vec<S
                     .map(|site| (site.tool, site.definition, site.pointer.clone())),
             );
             shareable.insert(name.clone());
+            let uses = used_by.len();
             shared.push(SharedObject {
                 name,
                 schema,
                 open,
                 used_by: used_by.into_iter().collect(),
-                uses: sites.len(),
+                uses,
             });
         }
     }
@@ -1430,6 +1432,73 @@ impl Namespace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn model_of(tools: Value) -> Model {
+        let bytes = serde_json::to_vec(&serde_json::json!({ "tools": tools })).expect("json");
+        let mut parsed = Vec::new();
+        let mut diagnostics = crate::Diagnostics::default();
+        crate::load::parse_file("p", "p/tools.json", &bytes, &mut parsed, &mut diagnostics);
+        assert!(diagnostics.is_empty(), "{diagnostics}");
+        build(&parsed)
+    }
+
+    #[test]
+    fn objects_repeated_across_tools_become_one_shared_type() {
+        let address = |doc: &str| {
+            serde_json::json!({
+                "type": "object",
+                "description": doc,
+                "properties": {
+                    "street": {"type": "string", "description": doc},
+                    "geo": {"type": "object", "properties": {"lat": {"type": "number"}}},
+                },
+            })
+        };
+        let input = |doc: &str, key: &str| serde_json::json!({"type": "object", "properties": {key: address(doc)}});
+        let model = model_of(serde_json::json!([
+            // Descriptions differ: still one type. The property names differ: the most common
+            // one names it.
+            {"name": "a.create", "inputSchema": input("One.", "address")},
+            {"name": "a.update", "inputSchema": input("Two.", "address")},
+            {"name": "a.quote", "inputSchema": input("Two.", "destination")},
+            // Once in an output: a type of its own (its enums would be open).
+            {"name": "a.get", "inputSchema": {"type": "object"},
+             "outputSchema": input("One.", "address")},
+            // Only one tool: stays in its tool.
+            {"name": "b.solo", "inputSchema": {"type": "object", "properties": {
+                "thing": {"type": "object", "properties": {"x": {"type": "string"}}}}}},
+        ]));
+        let provider = &model.providers[0];
+        let names: Vec<(&str, usize, bool)> = provider
+            .shared_objects
+            .iter()
+            .map(|o| (o.name.as_str(), o.uses, o.open))
+            .collect();
+        // The inner `geo` is lifted first (input: three tools); the output one is alone.
+        assert_eq!(names, [("Geo", 3, false), ("Address", 3, false)]);
+        let address = &provider.shared_objects[1];
+        assert_eq!(
+            address.schema["properties"]["geo"]["$ref"], "#/definitions/Geo",
+            "the outer type refers to the inner one"
+        );
+        // The most frequent spelling gives the docs.
+        assert_eq!(address.schema["description"], "Two.");
+        let ops = provider.root.all_operations();
+        let op = |name: &str| ops.iter().find(|op| op.tool.name == name).expect("tool");
+        let quote = op("a.quote");
+        assert_eq!(
+            quote.definitions[0].1["properties"]["destination"]["$ref"],
+            "#/definitions/Address"
+        );
+        assert!(quote.shared_objects.contains("Address"));
+        assert!(op("a.get").shared_objects.is_empty());
+        assert!(op("b.solo").shared_objects.is_empty());
+        // validate() still checks the schema as written.
+        assert_eq!(
+            quote.validation_schema["properties"]["destination"]["properties"]["street"]["type"],
+            "string"
+        );
+    }
 
     fn strings(values: &[&str]) -> Vec<String> {
         values.iter().map(|v| v.to_string()).collect()

@@ -72,8 +72,8 @@ pub fn report(schemas: &Path, options: &EmitOptions) -> Result<Vec<ProviderRepor
             }
         }
         let shared_uses: usize = operations.iter().map(|op| op.shared_enums.len()).sum();
-        // Each place a shared object replaced was a type of its own before (the helper types
-        // typify makes inside it, such as constrained strings, are not counted: a lower bound).
+        // A shared object was one type in each tool that uses it (the helper types typify makes
+        // inside it, such as constrained strings, are not counted).
         let object_uses: usize = provider.shared_objects.iter().map(|o| o.uses).sum();
         out.push(ProviderReport {
             provider: provider.folder.clone(),
