@@ -48,10 +48,6 @@ fn leaf() -> impl Strategy<Value = Value> {
     ]
 }
 
-fn schema() -> impl Strategy<Value = Value> {
-    schema_with(true)
-}
-
 /// Random schemas; without `unions`, no `anyOf`/`oneOf`.
 fn schema_with(unions: bool) -> impl Strategy<Value = Value> {
     leaf().prop_recursive(4, 40, 6, move |inner| {
