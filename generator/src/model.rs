@@ -52,6 +52,8 @@ pub struct Provider {
     pub shared_module: String,
     /// Enums used by several tools, sorted by name.
     pub shared_enums: Vec<EnumType>,
+    /// Object types used by several tools, in the order they were lifted (inner ones first).
+    pub shared_objects: Vec<SharedObject>,
     /// The provider's documentation site (from its overlay), for relative links in descriptions.
     pub docs_base_url: Option<String>,
 }
@@ -94,6 +96,8 @@ pub struct Operation {
     pub local_enums: Vec<EnumType>,
     /// The shared enums this tool uses, by name.
     pub shared_enums: BTreeSet<String>,
+    /// The shared object types this tool's schemas refer to, by name.
+    pub shared_objects: BTreeSet<String>,
     /// Enums this tool uses that live outside its provider (crate-wide locale enums): the name
     /// its schemas use → the Rust path of the type.
     pub external_enums: BTreeMap<String, String>,
@@ -501,7 +505,7 @@ fn build_provider(
                         // Named after its property (`Locale`); a clash gets a number (`Type2`),
                         // never the `<Root><Path>` form, which is how typify names the types it
                         // makes and could collide with them.
-                        let mut scope = tool_type_scope(op, locals);
+                        let mut scope = tool_type_scope(op, locals, &shared_enums);
                         let short = f
                             .hint_path
                             .last()
@@ -558,6 +562,9 @@ fn build_provider(
 
     let mut shared_enums: Vec<EnumType> = shared_enums.into_iter().map(|e| e.ty).collect();
     shared_enums.sort_by(|a, b| a.name.cmp(&b.name));
+
+    // 5. Lift the object schemas that several tools repeat into shared types.
+    let shared_objects = share_objects(&mut ops, &shared_enums);
     Provider {
         folder: folder.to_string(),
         module,
@@ -565,6 +572,7 @@ fn build_provider(
         root,
         shared_module: "shared".to_string(),
         shared_enums,
+        shared_objects,
         docs_base_url: tools.iter().find_map(|tool| tool.docs_base_url.clone()),
     }
 }
@@ -692,6 +700,316 @@ fn name_shared_enums(
         .collect()
 }
 
+/// An object type that several tools of a provider repeat exactly, emitted once in the
+/// provider's shared module.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedObject {
+    /// The type name in the shared module.
+    pub name: String,
+    /// The schema (with its enums and inner shared objects already replaced by `$ref`s).
+    pub schema: Value,
+    /// Found in an output schema: its enums are open.
+    pub open: bool,
+    /// The tools that use it, sorted.
+    pub used_by: Vec<String>,
+    /// How many types it stands for: one per tool that uses it (typify already merges equal
+    /// schemas within one tool).
+    pub uses: usize,
+}
+
+/// Keywords that document a schema without changing what it accepts or its Rust shape: two
+/// objects that differ only in them are the same type.
+const ANNOTATIONS: &[&str] = &["description", "title", "examples", "$comment"];
+
+/// One place in a tool's schemas where an object schema may be replaced by a shared type.
+struct ObjectSite {
+    tool: usize,
+    definition: usize,
+    pointer: String,
+    /// The property it is found under (or the definition's name), for its type name.
+    hint: String,
+}
+
+/// Lifts nested object schemas (under `properties`, `items` and `additionalProperties`, in every
+/// definition) that two or more tools repeat into shared types, innermost first, so that an outer
+/// object made of shared inner ones can be shared in turn.
+///
+/// Two objects are the same type when they are equal without their annotations ([`ANNOTATIONS`],
+/// so descriptions do not take part) and in the same direction (input or output, since their
+/// enums are closed or open). The shared type keeps the annotations of the most frequent spelling
+/// (ties: the smallest text). Objects that refer to anything but shared types (a tool's own
+/// definitions or enums, or recursion) stay in their tool. The schema that `validate()` checks is
+/// not touched.
+fn share_objects(ops: &mut [&mut Operation], shared_enums: &[EnumType]) -> Vec<SharedObject> {
+    let mut reserved: BTreeSet<String> = shared_enums.iter().map(|e| e.name.clone()).collect();
+    for op in ops.iter() {
+        reserved.extend(op.definitions.iter().map(|(name, _)| name.clone()));
+        reserved.extend(op.local_enums.iter().map(|e| e.name.clone()));
+        reserved.extend(op.aliases.keys().cloned());
+        reserved.extend(op.external_enums.keys().cloned());
+    }
+    let mut scope = Scope::with_reserved(reserved);
+    let mut shareable: BTreeSet<String> = shared_enums.iter().map(|e| e.name.clone()).collect();
+    let mut settled: BTreeSet<(usize, usize, String)> = BTreeSet::new();
+    let mut shared: Vec<SharedObject> = Vec::new();
+    loop {
+        // Candidates whose inner objects are all settled or lifted, by (identity, direction).
+        let mut groups: BTreeMap<(String, bool), Vec<ObjectSite>> = BTreeMap::new();
+        for (tool, op) in ops.iter().enumerate() {
+            let roots = 1 + usize::from(op.output_type.is_some());
+            for (definition, (name, schema)) in op.definitions.iter().enumerate() {
+                let open = op.output_definitions.contains(name);
+                let mut sites = Vec::new();
+                // A tool's own definition (a `$defs` entry) may be shared as a whole; its roots
+                // stay its own.
+                let whole = definition >= roots;
+                object_sites(schema, "", name, whole, &mut |pointer, hint, blocked| {
+                    let key = (tool, definition, pointer.to_string());
+                    if settled.contains(&key) {
+                        return false;
+                    }
+                    if !blocked {
+                        sites.push((pointer.to_string(), hint.to_string()));
+                    }
+                    true
+                });
+                for (pointer, hint) in sites {
+                    let Some(node) = schema.pointer(&pointer) else {
+                        continue;
+                    };
+                    if !refs_only_to(node, &shareable) {
+                        settled.insert((tool, definition, pointer));
+                        continue;
+                    }
+                    let identity = canonical(&strip_annotations(node));
+                    groups
+                        .entry((identity, open))
+                        .or_default()
+                        .push(ObjectSite {
+                            tool,
+                            definition,
+                            pointer,
+                            hint,
+                        });
+                }
+            }
+        }
+        if groups.is_empty() {
+            break;
+        }
+        // Name the groups that several tools share, in a fixed order.
+        let mut lifted = Vec::new();
+        for ((_, open), sites) in groups {
+            let tools: BTreeSet<usize> = sites.iter().map(|s| s.tool).collect();
+            if tools.len() < 2 {
+                for site in sites {
+                    settled.insert((site.tool, site.definition, site.pointer));
+                }
+                continue;
+            }
+            lifted.push((open, sites));
+        }
+        if lifted.is_empty() {
+            continue;
+        }
+        let mut wanted: Vec<(String, bool, Vec<ObjectSite>, BTreeSet<String>)> = lifted
+            .into_iter()
+            .map(|(open, sites)| {
+                let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+                for site in &sites {
+                    *counts.entry(site.hint.as_str()).or_default() += 1;
+                }
+                let mut hints: Vec<(&str, usize)> = counts.into_iter().collect();
+                hints.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+                let base = naming::type_name(hints[0].0);
+                let used_by: BTreeSet<String> = sites
+                    .iter()
+                    .map(|s| ops[s.tool].tool.name.clone())
+                    .collect();
+                (base, open, sites, used_by)
+            })
+            .collect();
+        let mut by_base: BTreeMap<String, usize> = BTreeMap::new();
+        for (base, ..) in &wanted {
+            *by_base.entry(base.clone()).or_default() += 1;
+        }
+        wanted.sort_by(|a, b| {
+            (by_base[&a.0] > 1, &a.0, &a.3, a.1).cmp(&(by_base[&b.0] > 1, &b.0, &b.3, b.1))
+        });
+        for (base, open, sites, used_by) in wanted {
+            let want = if by_base[&base] > 1 {
+                let prefix = common_namespace(&used_by);
+                format!(
+                    "{}{base}",
+                    naming::accessor_type(&prefix).trim_start_matches("Root")
+                )
+            } else {
+                base
+            };
+            let name = scope.claim(&want, "");
+            // The most frequent spelling, annotations included, gives the docs.
+            let mut spellings: BTreeMap<String, (usize, Value)> = BTreeMap::new();
+            for site in &sites {
+                if let Some(node) = ops[site.tool].definitions[site.definition]
+                    .1
+                    .pointer(&site.pointer)
+                {
+                    let entry = spellings
+                        .entry(canonical(node))
+                        .or_insert_with(|| (0, node.clone()));
+                    entry.0 += 1;
+                }
+            }
+            let Some(schema) = spellings
+                .into_iter()
+                .max_by(|a, b| a.1.0.cmp(&b.1.0).then_with(|| b.0.cmp(&a.0)))
+                .map(|(_, (_, schema))| schema)
+            else {
+                continue;
+            };
+            for site in &sites {
+                let op = &mut ops[site.tool];
+                if site.pointer.is_empty() {
+                    // A whole definition: it stays, as another name for the shared type.
+                    let def_name = op.definitions[site.definition].0.clone();
+                    op.aliases.insert(def_name, name.clone());
+                } else if let Some(node) =
+                    op.definitions[site.definition].1.pointer_mut(&site.pointer)
+                {
+                    replace_with_ref(node, &name);
+                }
+                op.shared_objects.insert(name.clone());
+            }
+            // A whole definition stays where it is, so it must not be found again.
+            settled.extend(
+                sites
+                    .iter()
+                    .map(|site| (site.tool, site.definition, site.pointer.clone())),
+            );
+            shareable.insert(name.clone());
+            let uses = used_by.len();
+            shared.push(SharedObject {
+                name,
+                schema,
+                open,
+                used_by: used_by.into_iter().collect(),
+                uses,
+            });
+        }
+    }
+    shared
+}
+
+/// Calls `on_site(pointer, hint, blocked)` for every object schema with properties under
+/// `properties`, `items` or `additionalProperties` below `schema`, innermost first. `blocked`
+/// says that an inner site is still pending; `on_site` answers whether this one is.
+fn object_sites(
+    schema: &Value,
+    pointer: &str,
+    hint: &str,
+    is_site: bool,
+    on_site: &mut dyn FnMut(&str, &str, bool) -> bool,
+) -> bool {
+    let Value::Object(map) = schema else {
+        return false;
+    };
+    let mut pending = false;
+    for (key, child) in map {
+        let at = format!("{pointer}/{}", escape_pointer(key));
+        match (key.as_str(), child) {
+            ("enum" | "const" | "default" | "examples", _) => {}
+            ("properties" | "patternProperties" | "$defs" | "definitions", Value::Object(m)) => {
+                for (name, sub) in m {
+                    let sub_at = format!("{at}/{}", escape_pointer(name));
+                    let site = key == "properties";
+                    pending |= object_sites(sub, &sub_at, name, site, on_site);
+                }
+            }
+            ("items" | "additionalProperties", sub @ Value::Object(_)) => {
+                pending |= object_sites(sub, &at, hint, true, on_site);
+            }
+            (_, Value::Array(items)) => {
+                for (i, sub) in items.iter().enumerate() {
+                    pending |= object_sites(sub, &format!("{at}/{i}"), hint, false, on_site);
+                }
+            }
+            (_, sub @ Value::Object(_)) => {
+                pending |= object_sites(sub, &at, hint, false, on_site);
+            }
+            _ => {}
+        }
+    }
+    let is_object = map.get("type").and_then(Value::as_str) == Some("object")
+        && map
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|p| !p.is_empty());
+    if is_site && is_object {
+        pending | on_site(pointer, hint, pending)
+    } else {
+        pending
+    }
+}
+
+fn escape_pointer(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Are all `$ref`s below `schema` references to one of `names` (`#/definitions/<name>`)?
+fn refs_only_to(schema: &Value, names: &BTreeSet<String>) -> bool {
+    let mut refs = Vec::new();
+    collect_refs(schema, &mut refs);
+    refs.iter().all(|target| {
+        target
+            .strip_prefix("#/definitions/")
+            .is_some_and(|name| names.contains(name))
+    })
+}
+
+/// `schema` without its annotations, at every depth (enum and const values are data and stay).
+fn strip_annotations(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(key, _)| !ANNOTATIONS.contains(&key.as_str()))
+                .map(|(key, value)| match key.as_str() {
+                    "enum" | "const" | "default" => (key.clone(), value.clone()),
+                    "properties" | "patternProperties" | "$defs" | "definitions" => (
+                        key.clone(),
+                        match value {
+                            Value::Object(m) => Value::Object(
+                                m.iter()
+                                    .map(|(k, v)| (k.clone(), strip_annotations(v)))
+                                    .collect(),
+                            ),
+                            other => other.clone(),
+                        },
+                    ),
+                    _ => (key.clone(), strip_annotations(value)),
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(strip_annotations).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A text form in which key order does not matter.
+fn canonical(value: &Value) -> String {
+    fn sorted(value: &Value) -> Value {
+        match value {
+            Value::Object(map) => {
+                let ordered: BTreeMap<&String, Value> =
+                    map.iter().map(|(k, v)| (k, sorted(v))).collect();
+                Value::Object(ordered.into_iter().map(|(k, v)| (k.clone(), v)).collect())
+            }
+            Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
+            other => other.clone(),
+        }
+    }
+    sorted(value).to_string()
+}
+
 /// The namespace segments that all of `tools` share.
 fn common_namespace(tools: &BTreeSet<String>) -> Vec<String> {
     let mut paths = tools.iter().map(|name| {
@@ -736,13 +1054,19 @@ fn variants(
         .collect()
 }
 
-/// The type names already taken in a tool's module.
-fn tool_type_scope(op: &Operation, locals: &[(Vec<String>, EnumType)]) -> Scope {
+/// The type names already taken in a tool's module, and the provider's shared enum names: a local
+/// enum named like a shared one would be taken for it.
+fn tool_type_scope(
+    op: &Operation,
+    locals: &[(Vec<String>, EnumType)],
+    shared: &[SharedEnum],
+) -> Scope {
     Scope::with_reserved(
         op.definitions
             .iter()
             .map(|(name, _)| name.clone())
-            .chain(locals.iter().map(|(_, ty)| ty.name.clone())),
+            .chain(locals.iter().map(|(_, ty)| ty.name.clone()))
+            .chain(shared.iter().map(|e| e.ty.name.clone())),
     )
 }
 
@@ -923,6 +1247,7 @@ impl NamespaceBuilder {
                     definitions,
                     local_enums: Vec::new(),
                     shared_enums: BTreeSet::new(),
+                    shared_objects: BTreeSet::new(),
                     external_enums: BTreeMap::new(),
                     aliases: BTreeMap::new(),
                     notes,
@@ -1156,6 +1481,73 @@ impl Namespace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn model_of(tools: Value) -> Model {
+        let bytes = serde_json::to_vec(&serde_json::json!({ "tools": tools })).expect("json");
+        let mut parsed = Vec::new();
+        let mut diagnostics = crate::Diagnostics::default();
+        crate::load::parse_file("p", "p/tools.json", &bytes, &mut parsed, &mut diagnostics);
+        assert!(diagnostics.is_empty(), "{diagnostics}");
+        build(&parsed)
+    }
+
+    #[test]
+    fn objects_repeated_across_tools_become_one_shared_type() {
+        let address = |doc: &str| {
+            serde_json::json!({
+                "type": "object",
+                "description": doc,
+                "properties": {
+                    "street": {"type": "string", "description": doc},
+                    "geo": {"type": "object", "properties": {"lat": {"type": "number"}}},
+                },
+            })
+        };
+        let input = |doc: &str, key: &str| serde_json::json!({"type": "object", "properties": {key: address(doc)}});
+        let model = model_of(serde_json::json!([
+            // Descriptions differ: still one type. The property names differ: the most common
+            // one names it.
+            {"name": "a.create", "inputSchema": input("One.", "address")},
+            {"name": "a.update", "inputSchema": input("Two.", "address")},
+            {"name": "a.quote", "inputSchema": input("Two.", "destination")},
+            // Once in an output: a type of its own (its enums would be open).
+            {"name": "a.get", "inputSchema": {"type": "object"},
+             "outputSchema": input("One.", "address")},
+            // Only one tool: stays in its tool.
+            {"name": "b.solo", "inputSchema": {"type": "object", "properties": {
+                "thing": {"type": "object", "properties": {"x": {"type": "string"}}}}}},
+        ]));
+        let provider = &model.providers[0];
+        let names: Vec<(&str, usize, bool)> = provider
+            .shared_objects
+            .iter()
+            .map(|o| (o.name.as_str(), o.uses, o.open))
+            .collect();
+        // The inner `geo` is lifted first (input: three tools); the output one is alone.
+        assert_eq!(names, [("Geo", 3, false), ("Address", 3, false)]);
+        let address = &provider.shared_objects[1];
+        assert_eq!(
+            address.schema["properties"]["geo"]["$ref"], "#/definitions/Geo",
+            "the outer type refers to the inner one"
+        );
+        // The most frequent spelling gives the docs.
+        assert_eq!(address.schema["description"], "Two.");
+        let ops = provider.root.all_operations();
+        let op = |name: &str| ops.iter().find(|op| op.tool.name == name).expect("tool");
+        let quote = op("a.quote");
+        assert_eq!(
+            quote.definitions[0].1["properties"]["destination"]["$ref"],
+            "#/definitions/Address"
+        );
+        assert!(quote.shared_objects.contains("Address"));
+        assert!(op("a.get").shared_objects.is_empty());
+        assert!(op("b.solo").shared_objects.is_empty());
+        // validate() still checks the schema as written.
+        assert_eq!(
+            quote.validation_schema["properties"]["destination"]["properties"]["street"]["type"],
+            "string"
+        );
+    }
 
     fn strings(values: &[&str]) -> Vec<String> {
         values.iter().map(|v| v.to_string()).collect()

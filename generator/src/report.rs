@@ -22,7 +22,7 @@ pub struct ProviderReport {
     pub errors: usize,
     /// Warnings: schema parts typed more loosely than written.
     pub warnings: usize,
-    /// Types (structs and enums) there would be if no enum were shared.
+    /// Types (structs and enums) there would be if no enum and no object were shared.
     pub types_before_dedup: usize,
     /// Types generated.
     pub types_after_dedup: usize,
@@ -72,13 +72,17 @@ pub fn report(schemas: &Path, options: &EmitOptions) -> Result<Vec<ProviderRepor
             }
         }
         let shared_uses: usize = operations.iter().map(|op| op.shared_enums.len()).sum();
+        // A shared object was one type in each tool that uses it (the helper types typify makes
+        // inside it, such as constrained strings, are not counted).
+        let object_uses: usize = provider.shared_objects.iter().map(|o| o.uses).sum();
         out.push(ProviderReport {
             provider: provider.folder.clone(),
             tools: operations.len(),
             clean: operations.len() - failed.len().min(operations.len()),
             errors: failed.len(),
             warnings,
-            types_before_dedup: types + shared_uses - provider.shared_enums.len(),
+            types_before_dedup: types + shared_uses - provider.shared_enums.len() + object_uses
+                - provider.shared_objects.len(),
             types_after_dedup: types,
             lines,
         });

@@ -16,11 +16,13 @@ const DEADLINE_SECS: u32 = 300;
 /// The address-space cap of a case, in KiB (4 GiB).
 const MEMORY_KIB: u64 = 4 * 1024 * 1024;
 
-/// A fresh, empty folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("toolgen-hostile-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(dir.join("schemas/acme")).expect("create a scratch folder");
+/// A fresh, empty folder for one test, removed when the test's `Run` is dropped.
+fn scratch(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("toolgen-hostile-{name}-"))
+        .tempdir()
+        .expect("create a scratch folder");
+    fs::create_dir_all(dir.path().join("schemas/acme")).expect("create a scratch folder");
     dir
 }
 
@@ -29,11 +31,14 @@ struct Run {
     code: i32,
     stderr: String,
     out: PathBuf,
+    /// Holds the scratch folder until the test ends.
+    _scratch: tempfile::TempDir,
 }
 
 /// Writes `files` under `<dir>/schemas/acme/` and runs `toolgen generate` on them, bounded.
 fn generate(name: &str, files: &[(&str, Vec<u8>)]) -> Run {
-    let dir = scratch(name);
+    let scratch = scratch(name);
+    let dir = scratch.path();
     for (file, bytes) in files {
         fs::write(dir.join("schemas/acme").join(file), bytes).expect("write a schema");
     }
@@ -59,7 +64,12 @@ fn generate(name: &str, files: &[(&str, Vec<u8>)]) -> Run {
         tail(&stderr)
     );
     assert!(!stderr.contains("panicked"), "{name}: {}", tail(&stderr));
-    Run { code, stderr, out }
+    Run {
+        code,
+        stderr,
+        out,
+        _scratch: scratch,
+    }
 }
 
 fn tail(text: &str) -> &str {

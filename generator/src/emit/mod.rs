@@ -106,11 +106,18 @@ pub fn emit_partial(model: &Model, options: &EmitOptions) -> (Emitted, Diagnosti
             provider_module(provider),
             Vec::new(),
         ));
-        files.push(rust(
-            format!("{base}/{}.rs", provider.shared_module),
-            shared_module(provider, options),
-            shared_sources(provider),
-        ));
+        match shared_module(provider, options) {
+            Ok((tokens, used, shared_warnings)) => {
+                uses.merge(used);
+                warnings.extend(shared_warnings);
+                files.push(rust(
+                    format!("{base}/{}.rs", provider.shared_module),
+                    tokens,
+                    shared_sources(provider),
+                ));
+            }
+            Err(diagnostic) => diagnostics.push(*diagnostic),
+        }
         for namespace in provider.root.all_namespaces() {
             let dir = namespace_dir(&base, namespace);
             if !namespace.path.is_empty() {
@@ -185,7 +192,7 @@ fn shared_sources(provider: &Provider) -> Vec<String> {
         .root
         .all_operations()
         .into_iter()
-        .filter(|op| !op.shared_enums.is_empty())
+        .filter(|op| !op.shared_enums.is_empty() || !op.shared_objects.is_empty())
         .map(|op| op.tool.origin.file.clone())
         .collect();
     sources.sort();
@@ -396,20 +403,90 @@ fn namespace_module(namespace: &Namespace) -> TokenStream {
     }
 }
 
-/// The shared enums of a provider.
-fn shared_module(provider: &Provider, options: &EmitOptions) -> TokenStream {
+/// The shared enums and object types of a provider.
+fn shared_module(
+    provider: &Provider,
+    options: &EmitOptions,
+) -> Result<
+    (
+        TokenStream,
+        Dependencies,
+        Vec<crate::diagnostics::Diagnostic>,
+    ),
+    Box<crate::diagnostics::Diagnostic>,
+> {
+    let what = if provider.shared_objects.is_empty() {
+        "Enums"
+    } else {
+        "Enums and types"
+    };
     let doc = format!(
-        "Enums shared by several tools of the `{}` provider.",
+        "{what} shared by several tools of the `{}` provider.",
         provider.folder
     );
     let enums = provider
         .shared_enums
         .iter()
         .map(|ty| enums::string_enum(ty, true, &options.docs));
-    quote! {
+    let (objects, uses, warnings) = match shared_objects_op(provider) {
+        Some(op) => {
+            let types::ToolTypes { items, warnings } =
+                types::tool_types(provider, &op, &[], &options.docs)?;
+            let objects = quote!(#(#items)*);
+            let uses = Dependencies::scan(&objects);
+            (objects, uses, warnings)
+        }
+        None => (TokenStream::new(), Dependencies::default(), Vec::new()),
+    };
+    let tokens = quote! {
         #![doc = #doc]
         #(#enums)*
+        #objects
+    };
+    Ok((tokens, uses, warnings))
+}
+
+/// The provider's shared object types as one typify run: an operation whose definitions are
+/// the shared objects (they may refer to each other and to the shared enums). Its tool, for
+/// diagnostics, is the first tool that uses one.
+fn shared_objects_op(provider: &Provider) -> Option<Operation> {
+    if provider.shared_objects.is_empty() {
+        return None;
     }
+    let first = provider
+        .root
+        .all_operations()
+        .into_iter()
+        .find(|op| !op.shared_objects.is_empty())?;
+    let mut op = first.clone();
+    op.definitions = provider
+        .shared_objects
+        .iter()
+        .map(|o| (o.name.clone(), o.schema.clone()))
+        .collect();
+    op.output_type = None;
+    op.local_enums = Vec::new();
+    op.shared_enums = provider
+        .shared_enums
+        .iter()
+        .map(|e| e.name.clone())
+        .collect();
+    op.shared_objects = Default::default();
+    op.aliases = Default::default();
+    op.external_enums = provider
+        .root
+        .all_operations()
+        .into_iter()
+        .flat_map(|op| op.external_enums.clone())
+        .collect();
+    op.output_definitions = provider
+        .shared_objects
+        .iter()
+        .filter(|o| o.open)
+        .map(|o| o.name.clone())
+        .collect();
+    op.notes = Vec::new();
+    Some(op)
 }
 
 /// One tool's module: its types, its enums and its method.

@@ -39,10 +39,21 @@ pub(crate) fn tool_types(
     for name in &op.shared_enums {
         settings.with_replacement(name, shared_path(name), enum_impls());
     }
+    for name in &op.shared_objects {
+        settings.with_replacement(name, shared_path(name), std::iter::empty::<TypeSpaceImpl>());
+    }
     for (name, path) in &op.external_enums {
         settings.with_replacement(name, path, enum_impls());
     }
     for (alias, target) in &op.aliases {
+        if op.shared_objects.contains(target) {
+            settings.with_replacement(
+                alias,
+                shared_path(target),
+                std::iter::empty::<TypeSpaceImpl>(),
+            );
+            continue;
+        }
         let path = if let Some(path) = op.external_enums.get(target) {
             path.clone()
         } else if op.shared_enums.contains(target) {
@@ -80,6 +91,7 @@ pub(crate) fn tool_types(
         .iter()
         .map(|e| &e.name)
         .chain(&op.shared_enums)
+        .chain(&op.shared_objects)
         .chain(op.external_enums.keys())
     {
         if !definitions.iter().any(|(existing, _)| existing == name) {
@@ -638,7 +650,12 @@ fn name_fields(schema: &mut Value, wire_names: &mut BTreeMap<String, String>) {
                     .filter(|k| crate::naming::snake_name(k) != **k && !asked.contains_key(*k))
                 {
                     let name = scope.claim(&crate::naming::snake_name(key), "_");
-                    let placeholder = format!("{name}{FIELD_MARK}");
+                    // One placeholder per wire name in the whole tool: `self` in one object and
+                    // `Self` in another both want the field `self_`, so the mark is repeated.
+                    let mut placeholder = format!("{name}{FIELD_MARK}");
+                    while wire_names.get(&placeholder).is_some_and(|wire| wire != key) {
+                        placeholder.push(FIELD_MARK);
+                    }
                     wire_names.insert(placeholder.clone(), key.clone());
                     renamed.insert(key.clone(), placeholder);
                 }
