@@ -9,7 +9,7 @@ use syn::visit_mut::{self, VisitMut};
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use typify::{TypeSpace, TypeSpaceImpl, TypeSpaceSettings};
 
 use crate::diagnostics::Diagnostic;
@@ -64,6 +64,7 @@ pub(crate) fn tool_types(
     let mut nullable: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (name, schema) in &op.definitions {
         let mut schema = schema.clone();
+        widen(&mut schema);
         sanitize_descriptions(&mut schema, options);
         if let Some((_, doc)) = root_docs.iter().find(|(root, _)| root == name) {
             set_root_doc(&mut schema, doc);
@@ -132,6 +133,9 @@ pub(crate) fn tool_types(
             && let Some(keys) = nullable.get(&item.ident.to_string())
         {
             keep_null_apart(item, keys);
+        }
+        if let syn::Item::Struct(item) = item {
+            derive_default_with_extra(item);
         }
     }
     let local_names: Vec<&str> = op.local_enums.iter().map(|e| e.name.as_str()).collect();
@@ -363,6 +367,148 @@ fn drop_untyped_assertions(schema: &mut Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(drop_untyped_assertions),
         _ => {}
+    }
+}
+
+/// Keywords that constrain only objects.
+const OBJECT_KEYWORDS: &[&str] = &[
+    "properties",
+    "required",
+    "additionalProperties",
+    "patternProperties",
+    "minProperties",
+    "maxProperties",
+    "propertyNames",
+    "dependentRequired",
+    "dependentSchemas",
+    "unevaluatedProperties",
+];
+/// Keywords that constrain only arrays.
+const ARRAY_KEYWORDS: &[&str] = &[
+    "items",
+    "prefixItems",
+    "additionalItems",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "contains",
+    "unevaluatedItems",
+];
+/// Keywords that say which JSON types a schema accepts.
+const TYPE_DECIDING: &[&str] = &["type", "enum", "const", "$ref", "anyOf", "oneOf", "allOf"];
+
+/// Rewrites a schema (bottom-up) into one whose Rust type accepts every value the schema
+/// accepts and serializes it back unchanged; `validate()` still checks the original schema, so
+/// nothing is lost by typing wider. What changes, and why:
+/// - a `default` is moved into the description: the field stays optional, and a value left out
+///   is not filled in (sending or re-serializing it would change the data);
+/// - an object keeps the properties it does not name (`additionalProperties` absent, `true`,
+///   or matched by `patternProperties`) in a flattened `extra` map, so a round trip loses
+///   nothing;
+/// - an array with `prefixItems` (or draft 7 tuple `items`) holds any JSON values: its items
+///   may be fewer than the prefix, or more;
+/// - a schema without `type` whose keywords only constrain objects or arrays accepts every
+///   other JSON value as it is, so it is typed as any value;
+/// - `anyOf` is typed as `oneOf` (an untagged enum that deserializes, or a tagged one when a
+///   `const` discriminator exists; typify's `anyOf` struct accepts no scalar), and a union with
+///   a branch that accepts everything, or with none that accepts anything, is any value.
+fn widen(schema: &mut Value) {
+    let Value::Object(object) = schema else {
+        return;
+    };
+    for (key, child) in object.iter_mut() {
+        match (key.as_str(), child) {
+            ("enum" | "const" | "default" | "examples", _) => {}
+            ("properties" | "patternProperties" | "$defs" | "definitions", Value::Object(map)) => {
+                map.values_mut().for_each(widen);
+            }
+            ("dependentSchemas", _) => {}
+            (_, Value::Array(items)) => items.iter_mut().for_each(widen),
+            (_, child @ Value::Object(_)) => widen(child),
+            _ => {}
+        }
+    }
+    if let Some(default) = object.remove("default") {
+        let own = object
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        let note = format!("Defaults to `{default}` when left out.");
+        let text = if own.is_empty() {
+            note
+        } else {
+            format!("{own}\n\n{note}")
+        };
+        object.insert("description".to_string(), Value::String(text));
+    }
+    let tuple =
+        object.contains_key("prefixItems") || matches!(object.get("items"), Some(Value::Array(_)));
+    if tuple {
+        object.remove("prefixItems");
+        object.remove("additionalItems");
+        object.insert("items".to_string(), Value::Object(Map::new()));
+    }
+    let untyped = !TYPE_DECIDING.iter().any(|k| object.contains_key(*k));
+    if untyped
+        && OBJECT_KEYWORDS
+            .iter()
+            .chain(ARRAY_KEYWORDS)
+            .any(|k| object.contains_key(*k))
+    {
+        *schema = any_value(schema);
+        return;
+    }
+    let is_object = match object.get("type") {
+        Some(Value::String(t)) => t == "object",
+        Some(Value::Array(types)) => types.contains(&Value::from("object")),
+        _ => object.contains_key("properties"),
+    };
+    if is_object {
+        let open = match object.get("additionalProperties") {
+            None | Some(Value::Bool(true)) => true,
+            Some(_) => object.contains_key("patternProperties"),
+        };
+        object.remove("patternProperties");
+        if open {
+            object.insert(
+                "additionalProperties".to_string(),
+                Value::Object(Map::new()),
+            );
+        }
+    }
+    for key in ["anyOf", "oneOf"] {
+        let Some(Value::Array(branches)) = object.get(key) else {
+            continue;
+        };
+        let accepts_all = branches.iter().any(accepts_everything);
+        let accepts_none = branches.iter().all(|b| *b == Value::Bool(false));
+        if accepts_all || accepts_none {
+            object.remove(key);
+        }
+    }
+    if let Some(any) = object.remove("anyOf") {
+        if object.contains_key("oneOf") {
+            // Both: the `oneOf` alone types the value; `validate()` checks the `anyOf`.
+        } else {
+            object.insert("oneOf".to_string(), any);
+        }
+    }
+}
+
+/// Does this schema accept every JSON value, once its annotations are set aside?
+fn accepts_everything(schema: &Value) -> bool {
+    match schema {
+        Value::Bool(b) => *b,
+        Value::Object(object) => object.keys().all(|k| {
+            matches!(
+                k.as_str(),
+                "description" | "title" | "$comment" | "examples" | "deprecated" | "readOnly"
+                    | "writeOnly"
+            )
+        }),
+        _ => false,
     }
 }
 
@@ -602,15 +748,24 @@ const FIELD_MARK: char = '\u{1}';
 fn name_fields(schema: &mut Value, wire_names: &mut BTreeMap<String, String>) {
     match schema {
         Value::Object(object) => {
+            let extra = matches!(object.get("additionalProperties"), Some(Value::Object(_)));
             if let Some(Value::Object(properties)) = object.get_mut("properties") {
                 let keys: Vec<String> = properties.keys().cloned().collect();
+                // typify names the flattened map of other properties `extra`; a property of
+                // that name moves aside.
+                let own_name = |k: &String| {
+                    crate::naming::snake_name(k) == *k && !(extra && k == EXTRA_FIELD)
+                };
                 // Keys that already are their own name claim it first, so they never move.
                 let mut scope = crate::naming::Scope::default();
                 let mut renamed = BTreeMap::new();
-                for key in keys.iter().filter(|k| crate::naming::snake_name(k) == **k) {
+                if extra {
+                    scope.claim(EXTRA_FIELD, "_");
+                }
+                for key in keys.iter().filter(|k| own_name(k)) {
                     scope.claim(key, "_");
                 }
-                for key in keys.iter().filter(|k| crate::naming::snake_name(k) != **k) {
+                for key in keys.iter().filter(|k| !own_name(k)) {
                     let name = scope.claim(&crate::naming::snake_name(key), "_");
                     let placeholder = format!("{name}{FIELD_MARK}");
                     wire_names.insert(placeholder.clone(), key.clone());
@@ -648,6 +803,54 @@ fn name_fields(schema: &mut Value, wire_names: &mut BTreeMap<String, String>) {
             .iter_mut()
             .for_each(|item| name_fields(item, wire_names)),
         _ => {}
+    }
+}
+
+/// The name typify gives the flattened map that keeps an object's other properties.
+const EXTRA_FIELD: &str = "extra";
+
+/// typify derives `Default` only for structs whose fields are all optional, and counts the
+/// flattened `extra` map as required; such a struct gets `Default` here, so that
+/// `..Default::default()` still builds it.
+fn derive_default_with_extra(item: &mut syn::ItemStruct) {
+    let syn::Fields::Named(fields) = &item.fields else {
+        return;
+    };
+    let mut has_extra = false;
+    for field in &fields.named {
+        let attrs: String = field
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("serde"))
+            .map(|a| a.to_token_stream().to_string())
+            .collect();
+        let is_extra = field.ident.as_ref().is_some_and(|i| i == EXTRA_FIELD)
+            && attrs.contains("flatten");
+        let optional = field
+            .ty
+            .to_token_stream()
+            .to_string()
+            .starts_with(":: std :: option :: Option <")
+            || attrs.contains("default");
+        has_extra |= is_extra;
+        if !is_extra && !optional {
+            return;
+        }
+    }
+    if !has_extra {
+        return;
+    }
+    for attr in &mut item.attrs {
+        if attr.path().is_ident("derive")
+            && let syn::Meta::List(list) = &mut attr.meta
+        {
+            let text = list.tokens.to_string();
+            if !text.split(',').any(|d| d.trim() == "Default") {
+                let tokens = &list.tokens;
+                list.tokens = quote::quote!(#tokens, Default);
+            }
+            return;
+        }
     }
 }
 
