@@ -443,6 +443,53 @@ fn widen(schema: &mut Value) {
         };
         object.insert("description".to_string(), Value::String(text));
     }
+    // typify compiles `pattern` without Unicode mode, in which `\p{Letter}` and `\u{...}` mean
+    // something else; such a string is typed as a plain string.
+    if let Some(Value::String(pattern)) = object.get("pattern")
+        && ["\\p{", "\\P{", "\\u{"].iter().any(|u| pattern.contains(u))
+    {
+        object.remove("pattern");
+    }
+    // typify turns an enum of numbers, booleans, arrays or objects into a newtype that accepts
+    // only the values' own spelling (`0` but not `0.0`) or into code that does not compile;
+    // the values' JSON type types it instead.
+    if let Some(Value::Array(values)) = object.get("enum")
+        && !values.iter().all(|v| v.is_string() || v.is_null())
+    {
+        let mut kinds: Vec<&str> = Vec::new();
+        for value in values {
+            let kind = match value {
+                Value::Null => "null",
+                Value::Bool(_) => "boolean",
+                Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+                Value::Number(_) => "number",
+                Value::String(_) => "string",
+                Value::Array(_) => "array",
+                Value::Object(_) => "object",
+            };
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        if kinds.contains(&"integer") && kinds.contains(&"number") {
+            kinds.retain(|k| *k != "integer");
+        }
+        object.remove("enum");
+        let typed = match kinds.as_slice() {
+            [one] => Some(Value::from(*one)),
+            [one, "null"] | ["null", one] => Some(Value::from(vec![*one, "null"])),
+            _ => None,
+        };
+        match typed {
+            Some(t) if !object.contains_key("type") => {
+                object.insert("type".to_string(), t);
+            }
+            Some(_) => {}
+            None => {
+                object.remove("type");
+            }
+        }
+    }
     let tuple =
         object.contains_key("prefixItems") || matches!(object.get("items"), Some(Value::Array(_)));
     if tuple {
