@@ -15,10 +15,12 @@ fn an_enum_shared_by_two_tools_is_one_type() {
     let list = ListParams {
         status: Some(status),
         limit: None,
+        extra: Default::default(),
     };
     let export = ExportParams {
         status: Some(status),
         format: Format::Csv,
+        extra: Default::default(),
     };
     assert_eq!(
         serde_json::to_value(&list).expect("list"),
@@ -147,6 +149,7 @@ fn identical_locale_enums_of_two_providers_are_one_crate_wide_type() {
     };
     let profile = UpdateParams {
         ui_lang: Some(lang),
+        ..Default::default()
     };
     assert_eq!(lang, UiLang::FrCa);
     assert_eq!(

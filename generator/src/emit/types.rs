@@ -416,6 +416,18 @@ fn widen(schema: &mut Value) {
     let Value::Object(object) = schema else {
         return;
     };
+    // The branches of a union with a `const` discriminator stay as open or closed as they are
+    // written: typify makes a tagged enum of them only without a flattened map.
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(branches)) = object.get_mut(key)
+            && crate::model::discriminator(branches).is_some()
+        {
+            for branch in branches.iter_mut().filter_map(Value::as_object_mut) {
+                branch.insert(TAGGED_BRANCH.to_string(), Value::Bool(true));
+            }
+        }
+    }
+    let tagged_branch = object.remove(TAGGED_BRANCH).is_some();
     for (key, child) in object.iter_mut() {
         match (key.as_str(), child) {
             ("enum" | "const" | "default" | "examples", _) => {}
@@ -512,7 +524,7 @@ fn widen(schema: &mut Value) {
         Some(Value::Array(types)) => types.contains(&Value::from("object")),
         _ => object.contains_key("properties"),
     };
-    if is_object {
+    if is_object && !tagged_branch {
         let open = match object.get("additionalProperties") {
             None | Some(Value::Bool(true)) => true,
             Some(_) => object.contains_key("patternProperties"),
@@ -543,6 +555,9 @@ fn widen(schema: &mut Value) {
         }
     }
 }
+
+/// Marks, during [`widen`], a branch of a union with a `const` discriminator.
+const TAGGED_BRANCH: &str = "x-toolgen-tagged-branch";
 
 /// Does this schema accept every JSON value, once its annotations are set aside?
 fn accepts_everything(schema: &Value) -> bool {
@@ -689,7 +704,17 @@ impl VisitMut for FillDocs {
             && !has_doc(&field.attrs)
         {
             let name = ident.to_string();
-            let doc = format!(" The `{}` field.", name.trim_start_matches("r#"));
+            let flattened = field
+                .attrs
+                .iter()
+                .any(|a| a.path().is_ident("serde") && a.to_token_stream().to_string().contains("flatten"));
+            let doc = if name == EXTRA_FIELD && flattened {
+                " Properties the schema does not name, kept as they are: they are sent, and a \
+                 value read from JSON writes them back unchanged."
+                    .to_string()
+            } else {
+                format!(" The `{}` field.", name.trim_start_matches("r#"))
+            };
             field.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
         }
         visit_mut::visit_field_mut(self, field);
@@ -887,6 +912,10 @@ fn derive_default_with_extra(item: &mut syn::ItemStruct) {
     if !has_extra {
         return;
     }
+    add_default(item);
+}
+
+fn add_default(item: &mut syn::ItemStruct) {
     for attr in &mut item.attrs {
         if attr.path().is_ident("derive")
             && let syn::Meta::List(list) = &mut attr.meta
