@@ -244,7 +244,12 @@ fn resolve_uri(base: &str, reference: &str) -> String {
     } else if r_authority.is_some() {
         (b_scheme, r_authority, remove_dot_segments(r_path), r_query)
     } else if r_path.is_empty() {
-        (b_scheme, b_authority, b_path.to_string(), r_query.or(b_query))
+        (
+            b_scheme,
+            b_authority,
+            b_path.to_string(),
+            r_query.or(b_query),
+        )
     } else if r_path.starts_with('/') {
         (b_scheme, b_authority, remove_dot_segments(r_path), r_query)
     } else {

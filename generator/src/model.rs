@@ -832,13 +832,16 @@ pub(crate) fn discriminator(branches: &[Value]) -> Option<String> {
             .any(|r| r.as_str() == Some(key));
         required.then(|| value.as_str().map(str::to_string))?
     };
-    first.keys().find(|key| {
-        let mut seen = BTreeSet::new();
-        branches.len() > 1
-            && branches
-                .iter()
-                .all(|branch| constant(branch, key).is_some_and(|v| seen.insert(v)))
-    }).cloned()
+    first
+        .keys()
+        .find(|key| {
+            let mut seen = BTreeSet::new();
+            branches.len() > 1
+                && branches
+                    .iter()
+                    .all(|branch| constant(branch, key).is_some_and(|v| seen.insert(v)))
+        })
+        .cloned()
 }
 
 #[derive(Default)]

@@ -59,37 +59,38 @@ pub(crate) fn tool_types(
         1 if roots == 2 => "/outputSchema".to_string(),
         _ => format!("/inputSchema/$defs/{name}"),
     };
-    let mut definitions: Vec<(String, Value)> = Vec::new();
-    let mut wire_names = BTreeMap::new();
-    let mut nullable: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (name, schema) in &op.definitions {
-        let mut schema = schema.clone();
-        widen(&mut schema);
-        sanitize_descriptions(&mut schema, options);
-        if let Some((_, doc)) = root_docs.iter().find(|(root, _)| root == name) {
-            set_root_doc(&mut schema, doc);
-        }
-        nullable.insert(name.clone(), nullable_optional_properties(&schema));
-        name_fields(&mut schema, &mut wire_names);
-        // `not` has no Rust type; `validate()` enforces it instead.
-        strip_key(&mut schema, "not");
-        drop_untyped_assertions(&mut schema);
-        definitions.push((name.clone(), schema));
-    }
-    for name in op
-        .local_enums
-        .iter()
-        .map(|e| &e.name)
-        .chain(&op.shared_enums)
-        .chain(op.external_enums.keys())
+    // typify gets `anyOf` as `oneOf` (an untagged enum) and every object open first; when that
+    // panics or fails (its merging of objects does, on some), the `anyOf` as written, then the
+    // branches of unions and `allOf`s without their maps of other properties.
+    let mut attempt = None;
+    for (any_of_as_one_of, open_branches) in
+        [(true, true), (false, true), (true, false), (false, false)]
     {
-        if !definitions.iter().any(|(existing, _)| existing == name) {
-            definitions.push((name.clone(), Value::Bool(true)));
+        let widening = Widening {
+            any_of_as_one_of,
+            open_branches,
+        };
+        let prepared = prepare(op, root_docs, options, widening);
+        let result = convert(&settings, &prepared.definitions);
+        let done = result.is_ok();
+        attempt = Some((prepared, result));
+        if done {
+            break;
         }
     }
+    let Some((prepared, result)) = attempt else {
+        return Err(Box::new(
+            origin.diagnostic("/inputSchema", "nothing to convert"),
+        ));
+    };
+    let Prepared {
+        definitions,
+        wire_names,
+        nullable,
+    } = prepared;
 
     let mut warnings = Vec::new();
-    let tokens = match convert(&settings, &definitions) {
+    let tokens = match result {
         Ok(tokens) => tokens,
         Err(first) => {
             let (tokens, note) = degrade(&settings, &definitions, roots).ok_or_else(|| {
@@ -150,6 +151,55 @@ pub(crate) fn tool_types(
         }
     }
     Ok(ToolTypes { items, warnings })
+}
+
+/// One tool's schemas as typify gets them, with the wire names and nullable properties that the
+/// output is fixed up with afterwards.
+struct Prepared {
+    definitions: Vec<(String, Value)>,
+    wire_names: BTreeMap<String, String>,
+    nullable: BTreeMap<String, BTreeSet<String>>,
+}
+
+fn prepare(
+    op: &Operation,
+    root_docs: &[(String, String)],
+    options: &DocOptions,
+    widening: Widening,
+) -> Prepared {
+    let mut definitions: Vec<(String, Value)> = Vec::new();
+    let mut wire_names = BTreeMap::new();
+    let mut nullable: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (name, schema) in &op.definitions {
+        let mut schema = schema.clone();
+        widen(&mut schema, widening);
+        sanitize_descriptions(&mut schema, options);
+        if let Some((_, doc)) = root_docs.iter().find(|(root, _)| root == name) {
+            set_root_doc(&mut schema, doc);
+        }
+        nullable.insert(name.clone(), nullable_optional_properties(&schema));
+        name_fields(&mut schema, &mut wire_names);
+        // `not` has no Rust type; `validate()` enforces it instead.
+        strip_key(&mut schema, "not");
+        drop_untyped_assertions(&mut schema);
+        definitions.push((name.clone(), schema));
+    }
+    for name in op
+        .local_enums
+        .iter()
+        .map(|e| &e.name)
+        .chain(&op.shared_enums)
+        .chain(op.external_enums.keys())
+    {
+        if !definitions.iter().any(|(existing, _)| existing == name) {
+            definitions.push((name.clone(), Value::Bool(true)));
+        }
+    }
+    Prepared {
+        definitions,
+        wire_names,
+        nullable,
+    }
 }
 
 /// The items of one tool, and warnings about what could not be typed as written.
@@ -412,7 +462,7 @@ const TYPE_DECIDING: &[&str] = &["type", "enum", "const", "$ref", "anyOf", "oneO
 /// - `anyOf` is typed as `oneOf` (an untagged enum that deserializes, or a tagged one when a
 ///   `const` discriminator exists; typify's `anyOf` struct accepts no scalar), and a union with
 ///   a branch that accepts everything, or with none that accepts anything, is any value.
-fn widen(schema: &mut Value) {
+fn widen(schema: &mut Value, widening: Widening) {
     let Value::Object(object) = schema else {
         return;
     };
@@ -427,16 +477,25 @@ fn widen(schema: &mut Value) {
             }
         }
     }
+    if !widening.open_branches {
+        for key in ["anyOf", "oneOf", "allOf"] {
+            if let Some(Value::Array(branches)) = object.get_mut(key) {
+                for branch in branches.iter_mut().filter_map(Value::as_object_mut) {
+                    branch.insert(TAGGED_BRANCH.to_string(), Value::Bool(true));
+                }
+            }
+        }
+    }
     let tagged_branch = object.remove(TAGGED_BRANCH).is_some();
     for (key, child) in object.iter_mut() {
         match (key.as_str(), child) {
             ("enum" | "const" | "default" | "examples", _) => {}
             ("properties" | "patternProperties" | "$defs" | "definitions", Value::Object(map)) => {
-                map.values_mut().for_each(widen);
+                map.values_mut().for_each(|child| widen(child, widening));
             }
             ("dependentSchemas", _) => {}
-            (_, Value::Array(items)) => items.iter_mut().for_each(widen),
-            (_, child @ Value::Object(_)) => widen(child),
+            (_, Value::Array(items)) => items.iter_mut().for_each(|child| widen(child, widening)),
+            (_, child @ Value::Object(_)) => widen(child, widening),
             _ => {}
         }
     }
@@ -524,7 +583,12 @@ fn widen(schema: &mut Value) {
         Some(Value::Array(types)) => types.contains(&Value::from("object")),
         _ => object.contains_key("properties"),
     };
-    if is_object && !tagged_branch {
+    // A parent whose object shape comes from its `anyOf`/`oneOf`/`allOf` branches leaves the
+    // map to them (typify cannot merge a parent's map into its branches).
+    let composed = ["anyOf", "oneOf", "allOf"]
+        .iter()
+        .any(|k| object.contains_key(*k));
+    if is_object && !tagged_branch && !composed {
         let open = match object.get("additionalProperties") {
             None | Some(Value::Bool(true)) => true,
             Some(_) => object.contains_key("patternProperties"),
@@ -547,7 +611,9 @@ fn widen(schema: &mut Value) {
             object.remove(key);
         }
     }
-    if let Some(any) = object.remove("anyOf") {
+    if widening.any_of_as_one_of
+        && let Some(any) = object.remove("anyOf")
+    {
         if object.contains_key("oneOf") {
             // Both: the `oneOf` alone types the value; `validate()` checks the `anyOf`.
         } else {
@@ -556,7 +622,17 @@ fn widen(schema: &mut Value) {
     }
 }
 
-/// Marks, during [`widen`], a branch of a union with a `const` discriminator.
+/// How far [`widen`] goes.
+#[derive(Clone, Copy)]
+struct Widening {
+    /// Type `anyOf` as `oneOf`.
+    any_of_as_one_of: bool,
+    /// Give the object branches of `anyOf`, `oneOf` and `allOf` a map of other properties.
+    open_branches: bool,
+}
+
+/// Marks, during [`widen`], a branch whose object is left as open or closed as it is written:
+/// one of a union with a `const` discriminator, or any branch when `open_branches` is off.
 const TAGGED_BRANCH: &str = "x-toolgen-tagged-branch";
 
 /// Does this schema accept every JSON value, once its annotations are set aside?
@@ -566,7 +642,12 @@ fn accepts_everything(schema: &Value) -> bool {
         Value::Object(object) => object.keys().all(|k| {
             matches!(
                 k.as_str(),
-                "description" | "title" | "$comment" | "examples" | "deprecated" | "readOnly"
+                "description"
+                    | "title"
+                    | "$comment"
+                    | "examples"
+                    | "deprecated"
+                    | "readOnly"
                     | "writeOnly"
             )
         }),
@@ -704,10 +785,9 @@ impl VisitMut for FillDocs {
             && !has_doc(&field.attrs)
         {
             let name = ident.to_string();
-            let flattened = field
-                .attrs
-                .iter()
-                .any(|a| a.path().is_ident("serde") && a.to_token_stream().to_string().contains("flatten"));
+            let flattened = field.attrs.iter().any(|a| {
+                a.path().is_ident("serde") && a.to_token_stream().to_string().contains("flatten")
+            });
             let doc = if name == EXTRA_FIELD && flattened {
                 " Properties the schema does not name, kept as they are: they are sent, and a \
                  value read from JSON writes them back unchanged."
@@ -825,9 +905,8 @@ fn name_fields(schema: &mut Value, wire_names: &mut BTreeMap<String, String>) {
                 let keys: Vec<String> = properties.keys().cloned().collect();
                 // typify names the flattened map of other properties `extra`; a property of
                 // that name moves aside.
-                let own_name = |k: &String| {
-                    crate::naming::snake_name(k) == *k && !(extra && k == EXTRA_FIELD)
-                };
+                let own_name =
+                    |k: &String| crate::naming::snake_name(k) == *k && !(extra && k == EXTRA_FIELD);
                 // Keys that already are their own name claim it first, so they never move.
                 let mut scope = crate::naming::Scope::default();
                 let mut renamed = BTreeMap::new();
@@ -896,8 +975,8 @@ fn derive_default_with_extra(item: &mut syn::ItemStruct) {
             .filter(|a| a.path().is_ident("serde"))
             .map(|a| a.to_token_stream().to_string())
             .collect();
-        let is_extra = field.ident.as_ref().is_some_and(|i| i == EXTRA_FIELD)
-            && attrs.contains("flatten");
+        let is_extra =
+            field.ident.as_ref().is_some_and(|i| i == EXTRA_FIELD) && attrs.contains("flatten");
         let optional = field
             .ty
             .to_token_stream()
