@@ -583,11 +583,12 @@ fn widen(schema: &mut Value, widening: Widening) {
         Some(Value::Array(types)) => types.contains(&Value::from("object")),
         _ => object.contains_key("properties"),
     };
-    // A parent whose object shape comes from its `anyOf`/`oneOf`/`allOf` branches leaves the
-    // map to them (typify cannot merge a parent's map into its branches).
-    let composed = ["anyOf", "oneOf", "allOf"]
-        .iter()
-        .any(|k| object.contains_key(*k));
+    // Without open branches, neither is their parent (typify cannot merge a parent's map into
+    // its branches).
+    let composed = !widening.open_branches
+        && ["anyOf", "oneOf", "allOf"]
+            .iter()
+            .any(|k| object.contains_key(*k));
     if is_object && !tagged_branch && !composed {
         let open = match object.get("additionalProperties") {
             None | Some(Value::Bool(true)) => true,
