@@ -655,3 +655,51 @@ fn run_driver(
     }
     Ok(results)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{resolve_uri, unsupported_reason};
+
+    #[test]
+    fn uris_resolve_as_rfc_3986_says() {
+        let base = "http://a/b/c/d;p?q";
+        for (reference, expected) in [
+            ("g", "http://a/b/c/g"),
+            ("./g", "http://a/b/c/g"),
+            ("g/", "http://a/b/c/g/"),
+            ("/g", "http://a/g"),
+            ("//g", "http://g"),
+            ("?y", "http://a/b/c/d;p?y"),
+            ("#s", "http://a/b/c/d;p?q#s"),
+            ("", "http://a/b/c/d;p?q"),
+            ("..", "http://a/b/"),
+            ("../g", "http://a/b/g"),
+            ("../../g", "http://a/g"),
+            ("urn:x:y", "urn:x:y"),
+        ] {
+            assert_eq!(resolve_uri(base, reference), expected, "{reference}");
+        }
+    }
+
+    #[test]
+    fn only_references_to_other_documents_are_unsupported() {
+        assert_eq!(unsupported_reason(&json!({"$ref": "#/$defs/a"})), None);
+        assert_eq!(unsupported_reason(&json!({"$ref": "#"})), None);
+        // Embedded resources and anchors resolve inside the document.
+        let embedded = json!({
+            "$id": "http://example.com/root.json",
+            "$defs": {"a": {"$id": "a.json", "$anchor": "x"}},
+            "allOf": [{"$ref": "a.json"}, {"$ref": "http://example.com/a.json#x"}]
+        });
+        assert_eq!(unsupported_reason(&embedded), None);
+        assert!(unsupported_reason(&json!({"$ref": "http://localhost:1234/integer.json"})).is_some());
+        // An `$id` inside `enum` data names no document.
+        let data = json!({
+            "enum": [{"$id": "http://example.com/x.json"}],
+            "$ref": "http://example.com/x.json"
+        });
+        assert!(unsupported_reason(&data).is_some());
+    }
+}
