@@ -275,7 +275,11 @@ fn the_validator_resolves_ids_anchors_and_dynamic_refs_and_tracks_evaluation() {
             false,
         ),
         // A reference to another document cannot be resolved: reported, never silently valid.
-        (json!({"$ref": "http://example.com/other.json"}), json!(1), false),
+        (
+            json!({"$ref": "http://example.com/other.json"}),
+            json!(1),
+            false,
+        ),
         // `$dynamicRef` finds the outermost `$dynamicAnchor` of the dynamic scope.
         (
             json!({

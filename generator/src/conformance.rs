@@ -694,7 +694,9 @@ mod tests {
             "allOf": [{"$ref": "a.json"}, {"$ref": "http://example.com/a.json#x"}]
         });
         assert_eq!(unsupported_reason(&embedded), None);
-        assert!(unsupported_reason(&json!({"$ref": "http://localhost:1234/integer.json"})).is_some());
+        assert!(
+            unsupported_reason(&json!({"$ref": "http://localhost:1234/integer.json"})).is_some()
+        );
         // An `$id` inside `enum` data names no document.
         let data = json!({
             "enum": [{"$id": "http://example.com/x.json"}],
