@@ -346,6 +346,9 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// Runs the suite in `suite` (a draft folder such as `tests/draft2020-12`), building in `work`.
 pub fn run(suite: &Path, work: &Path) -> Result<Report, String> {
+    // Cargo runs inside `work` and the driver from here: a relative path must mean one place.
+    let work = &std::path::absolute(work)
+        .map_err(|err| format!("cannot resolve {}: {err}", work.display()))?;
     let groups = read_suite(suite)?;
     let mut report = Report::default();
     let mut excluded: BTreeMap<usize, String> = BTreeMap::new();
