@@ -46,6 +46,7 @@ fn seed() -> CreateParams {
         expires_in_days: std::num::NonZeroU64::new(7),
         inviter_user_id: None,
         role_slug: None,
+        extra: Default::default(),
     }
 }
 

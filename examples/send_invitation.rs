@@ -73,6 +73,8 @@ async fn run(args: Args) -> Result<String, toolgen_sdk::Error> {
             expires_in_days: args.expires_in_days,
             inviter_user_id: None,
             role_slug: None,
+            // Properties the schema does not name; none here.
+            extra: Default::default(),
         })
         .await?;
     Ok(match &output.structured_content {

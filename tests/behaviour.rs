@@ -26,6 +26,7 @@ fn seed(email: &str) -> CreateParams {
         inviter_user_id: None,
         locale: None,
         role_slug: None,
+        extra: Default::default(),
     }
 }
 

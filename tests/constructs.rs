@@ -255,6 +255,84 @@ fn the_validator_covers_the_keywords_tool_schemas_use() {
 }
 
 #[test]
+fn the_validator_resolves_ids_anchors_and_dynamic_refs_and_tracks_evaluation() {
+    let cases = [
+        // `$id` with a relative reference resolved against the enclosing base URI.
+        (
+            json!({"$id": "http://example.com/root.json", "$defs": {"n": {"$id": "nested.json", "type": "integer"}}, "$ref": "nested.json"}),
+            json!("x"),
+            false,
+        ),
+        (
+            json!({"$id": "http://example.com/root.json", "$defs": {"n": {"$id": "nested.json", "type": "integer"}}, "$ref": "nested.json"}),
+            json!(3),
+            true,
+        ),
+        // `$anchor`, and an `$id` inside `enum` data that is no identifier.
+        (
+            json!({"$defs": {"a": {"$anchor": "num", "type": "number"}}, "$ref": "#num"}),
+            json!("x"),
+            false,
+        ),
+        // A reference to another document cannot be resolved: reported, never silently valid.
+        (
+            json!({"$ref": "http://example.com/other.json"}),
+            json!(1),
+            false,
+        ),
+        // `$dynamicRef` finds the outermost `$dynamicAnchor` of the dynamic scope.
+        (
+            json!({
+                "$id": "https://example.com/strict",
+                "$dynamicAnchor": "node",
+                "$ref": "tree",
+                "unevaluatedProperties": false,
+                "$defs": {"tree": {
+                    "$id": "tree",
+                    "$dynamicAnchor": "node",
+                    "type": "object",
+                    "properties": {"kids": {"type": "array", "items": {"$dynamicRef": "#node"}}}
+                }}
+            }),
+            json!({"kids": [{"kids": [], "typo": 1}]}),
+            false,
+        ),
+        // Properties evaluated in a passing `anyOf` branch are not unevaluated.
+        (
+            json!({"anyOf": [{"properties": {"a": true}}, {"properties": {"b": true}}], "unevaluatedProperties": false}),
+            json!({"a": 1, "b": 2}),
+            true,
+        ),
+        (
+            json!({"anyOf": [{"properties": {"a": true}}, {"properties": {"b": true}}], "unevaluatedProperties": false}),
+            json!({"a": 1, "c": 2}),
+            false,
+        ),
+        (
+            json!({"prefixItems": [true], "allOf": [{"contains": {"const": 2}}], "unevaluatedItems": false}),
+            json!([1, 2]),
+            true,
+        ),
+        (
+            json!({"prefixItems": [true], "unevaluatedItems": false}),
+            json!([1, 2]),
+            false,
+        ),
+        // Counts spelled as decimals, and Unicode property escapes in patterns.
+        (json!({"maxItems": 1.0}), json!([1, 2]), false),
+        (json!({"pattern": "^\\p{Letter}+$"}), json!("élan"), true),
+    ];
+    for (schema, instance, valid) in cases {
+        let violations = Validator::from_value(schema.clone()).violations(&instance);
+        assert_eq!(
+            violations.is_empty(),
+            valid,
+            "{schema} on {instance}: {violations:?}"
+        );
+    }
+}
+
+#[test]
 fn a_recursive_ref_without_a_base_case_terminates() {
     let validator = Validator::from_value(json!({"$ref": "#"}));
     assert!(validator.violations(&json!({"a": [1, 2, 3]})).is_empty());

@@ -44,10 +44,12 @@ fn an_enum_shared_by_two_tools_is_one_type() {
     let list = ListParams {
         status: Some(status),
         limit: None,
+        extra: Default::default(),
     };
     let export = ExportParams {
         status: Some(status),
         format: Format::Csv,
+        extra: Default::default(),
     };
     assert_eq!(
         serde_json::to_value(&list).expect("list"),
@@ -176,6 +178,7 @@ fn identical_locale_enums_of_two_providers_are_one_crate_wide_type() {
     };
     let profile = UpdateParams {
         ui_lang: Some(lang),
+        ..Default::default()
     };
     assert_eq!(lang, UiLang::FrCa);
     assert_eq!(
@@ -186,4 +189,154 @@ fn identical_locale_enums_of_two_providers_are_one_crate_wide_type() {
         serde_json::to_value(&profile).expect("profile"),
         json!({"ui_lang": "fr-CA"})
     );
+}
+
+/// Deserializes JSON into the type, and checks that it serializes back unchanged.
+macro_rules! round_trip {
+    ($ty:ty, $input:expr) => {{
+        let input = $input;
+        let value: $ty = serde_json::from_value(input.clone()).expect("deserializes");
+        assert_eq!(serde_json::to_value(&value).expect("serializes"), input);
+        value
+    }};
+}
+
+#[test]
+fn a_const_discriminator_makes_a_tagged_enum() {
+    use toolgen_fixtures::constructs::unions::{PickParams, pick::PickParamsShape};
+    let params = round_trip!(
+        PickParams,
+        json!({"shape": {"kind": "circle", "radius": 2.5}})
+    );
+    assert!(matches!(params.shape, PickParamsShape::Circle { radius } if radius == 2.5));
+    assert!(params.validate().is_ok());
+    let square = round_trip!(
+        PickParams,
+        json!({"shape": {"kind": "square", "side": 1.0}})
+    );
+    assert!(matches!(square.shape, PickParamsShape::Square { .. }));
+    // An unknown tag is no variant; a negative radius is caught by validate().
+    assert!(
+        serde_json::from_value::<PickParams>(json!({"shape": {"kind": "hexagon", "side": 1}}))
+            .is_err()
+    );
+    let negative: PickParams =
+        serde_json::from_value(json!({"shape": {"kind": "circle", "radius": -1.0}}))
+            .expect("the type holds it");
+    // The radius breaks the circle branch, so the union matches no branch (`oneOf`).
+    let violations = negative.validate().expect_err("below minimum");
+    assert_eq!(violations[0].pointer, "/shape", "{violations:?}");
+    assert!(violations[0].message.contains("oneOf"), "{violations:?}");
+}
+
+#[test]
+fn an_any_of_of_scalars_and_an_object_is_an_untagged_enum_that_deserializes() {
+    use toolgen_fixtures::constructs::unions::{PickParams, pick::PickParamsTarget};
+    let shape = json!({"kind": "square", "side": 1.0});
+    for (target, expect) in [
+        (json!(7), "integer"),
+        (json!("ab"), "string"),
+        (json!({"id": "x", "note": "kept"}), "object"),
+    ] {
+        let params = round_trip!(PickParams, json!({"shape": shape, "target": target}));
+        let got = match params.target.as_ref().expect("set") {
+            PickParamsTarget::Integer(_) => "integer",
+            PickParamsTarget::String(_) => "string",
+            PickParamsTarget::Object { .. } => "object",
+        };
+        assert_eq!(got, expect);
+        assert!(params.validate().is_ok());
+    }
+    // Matches no branch: `0` is below the integer's minimum and no string or object.
+    assert!(serde_json::from_value::<PickParams>(json!({"shape": shape, "target": 0})).is_err());
+}
+
+#[test]
+fn open_shapes_accept_what_their_schema_accepts_and_round_trip() {
+    use toolgen_fixtures::constructs::unions::PickParams;
+    let shape = json!({"kind": "square", "side": 1.0});
+    // `filter` has object keywords but no `type`: a string is as valid as an object.
+    for filter in [json!("anything"), json!({"owner": "ada"}), json!([1, 2])] {
+        let params = round_trip!(PickParams, json!({"shape": shape, "filter": filter}));
+        assert!(params.validate().is_ok(), "{filter}");
+    }
+    let missing_owner = round_trip!(
+        PickParams,
+        json!({"shape": shape, "filter": {"team": "core"}})
+    );
+    assert_eq!(
+        missing_owner.validate().expect_err("owner is required")[0].pointer,
+        "/filter/owner"
+    );
+    // Properties the schema does not name are kept, at the top and in nested objects.
+    let params = round_trip!(
+        PickParams,
+        json!({
+            "shape": shape,
+            "trace_id": "t-1",
+            "labels": {"team": "core", "x-env": "prod"},
+            "counts": {"total": 3, "open": 1}
+        })
+    );
+    assert_eq!(params.extra["trace_id"], json!("t-1"));
+    assert_eq!(
+        params.labels.as_ref().expect("labels").extra["x-env"],
+        json!("prod")
+    );
+    assert_eq!(params.counts.as_ref().expect("counts").extra["open"], 1);
+    assert!(params.validate().is_ok());
+    // `additionalProperties: false` beside `patternProperties`: a key matching no pattern is
+    // held by the type and rejected by validate().
+    let stray = round_trip!(
+        PickParams,
+        json!({"shape": shape, "labels": {"team": "core", "env": "prod"}})
+    );
+    assert_eq!(
+        stray.validate().expect_err("not allowed")[0].pointer,
+        "/labels/env"
+    );
+}
+
+#[test]
+fn tuples_defaults_and_integer_enums() {
+    use toolgen_fixtures::constructs::unions::PickParams;
+    let shape = json!({"kind": "square", "side": 1.0});
+    // A `prefixItems` tuple holds fewer items than its prefix; `items: false` forbids more.
+    let short = round_trip!(PickParams, json!({"shape": shape, "point": [1.5]}));
+    assert!(short.validate().is_ok());
+    let long = round_trip!(PickParams, json!({"shape": shape, "point": [1, 2, 3]}));
+    assert_eq!(
+        long.validate().expect_err("too many")[0].pointer,
+        "/point/2"
+    );
+    // A default is not filled in: what was left out stays out.
+    let params = round_trip!(PickParams, json!({"shape": shape}));
+    assert_eq!(params.page_size, None);
+    // An integer enum is an integer; validate() checks the values.
+    let priority = round_trip!(PickParams, json!({"shape": shape, "priority": 4}));
+    assert_eq!(priority.priority, Some(4));
+    assert_eq!(
+        priority.validate().expect_err("not 1, 2 or 3")[0].pointer,
+        "/priority"
+    );
+}
+
+#[test]
+fn a_whole_input_can_be_a_union() {
+    use toolgen_fixtures::constructs::unions::EitherParams;
+    let by_email = round_trip!(
+        EitherParams,
+        json!({"by": "email", "email": "ada@example.com"})
+    );
+    assert!(matches!(by_email, EitherParams::Email { .. }));
+    assert!(by_email.validate().is_ok());
+    let by_id = round_trip!(EitherParams, json!({"by": "id", "id": "u_1"}));
+    assert!(matches!(by_id, EitherParams::Id { .. }));
+    // Closed branches: an unknown property is rejected by the type.
+    assert!(
+        serde_json::from_value::<EitherParams>(json!({"by": "id", "id": "u_1", "x": 1})).is_err()
+    );
+    let bad_email: EitherParams =
+        serde_json::from_value(json!({"by": "email", "email": "not an email"})).expect("typed");
+    assert!(bad_email.validate().is_err());
 }

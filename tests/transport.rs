@@ -27,6 +27,7 @@ fn seed_params(email: &str) -> CreateParams {
         expires_in_days: NonZeroU64::new(7),
         inviter_user_id: None,
         role_slug: None,
+        extra: Default::default(),
     }
 }
 

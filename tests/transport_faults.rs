@@ -32,6 +32,7 @@ fn get_params() -> GetParams {
     GetParams {
         id: "r-1".parse().expect("a valid id"),
         page: None,
+        extra: Default::default(),
     }
 }
 
@@ -39,6 +40,7 @@ fn send_params() -> SendParams {
     SendParams {
         id: "r-1".into(),
         to: "ops@example.com".into(),
+        extra: Default::default(),
     }
 }
 
@@ -60,6 +62,7 @@ fn a_tool_with_an_output_schema_returns_its_typed_output() {
         let params = GetParams {
             id: "r-1".parse().expect("a valid id"),
             page: std::num::NonZeroU64::new(2),
+            extra: Default::default(),
         };
         let output = client.report().get(&params).await.expect("typed output");
         assert_eq!(output.id, "r-1");

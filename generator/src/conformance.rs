@@ -106,45 +106,182 @@ impl Report {
     }
 }
 
-/// Keywords whose groups the generator does not support, with the reason shown in the table.
+/// Why the generator cannot support a group's schema, shown in the table: references to other
+/// documents (the suite's remotes and meta-schemas), which a tool schema cannot carry.
 fn unsupported_reason(schema: &Value) -> Option<&'static str> {
-    let mut reason = None;
-    visit(schema, &mut |key, value| {
-        let why = match key {
-            "$ref" => match value.as_str() {
-                Some(target)
-                    if target.starts_with('#') && !target.starts_with("#/") && target != "#" =>
-                {
-                    Some("anchor reference")
-                }
-                Some(target) if !target.starts_with('#') => Some("remote or relative reference"),
-                _ => None,
-            },
-            "$dynamicRef" | "$dynamicAnchor" | "$recursiveRef" => Some("dynamic reference"),
-            "unevaluatedProperties" | "unevaluatedItems" => Some("unevaluated keywords"),
-            "$id" => Some("embedded $id"),
-            _ => None,
-        };
-        if reason.is_none() {
-            reason = why;
-        }
-    });
-    reason
+    let mut documents = vec![DEFAULT_BASE.to_string()];
+    let mut references = Vec::new();
+    index_uris(schema, DEFAULT_BASE, true, &mut documents, &mut references);
+    references
+        .iter()
+        .any(|reference| {
+            let document = reference.split('#').next().unwrap_or_default();
+            !documents.iter().any(|d| d == document)
+        })
+        .then_some("reference to another document")
 }
 
-fn visit(schema: &Value, f: &mut impl FnMut(&str, &Value)) {
+/// The base URI of a schema without an `$id`, as in the runtime's validator.
+const DEFAULT_BASE: &str = "urn:toolgen:schema";
+
+/// Collects the absolute URIs of the `$id`s of `schema` and those of its `$ref`s and
+/// `$dynamicRef`s, each resolved against the base URI in effect where it is written. Values of
+/// `enum`, `const`, `default` and `examples` are data, not schemas.
+fn index_uris(
+    schema: &Value,
+    base: &str,
+    is_schema: bool,
+    documents: &mut Vec<String>,
+    references: &mut Vec<String>,
+) {
     match schema {
         Value::Object(object) => {
-            for (key, value) in object {
-                f(key, value);
-                if !matches!(key.as_str(), "enum" | "const" | "default" | "examples") {
-                    visit(value, f);
+            let mut base = base.to_string();
+            if is_schema {
+                if let Some(Value::String(id)) = object.get("$id")
+                    && !id.starts_with('#')
+                {
+                    let uri = resolve_uri(&base, id);
+                    base = uri.split('#').next().unwrap_or_default().to_string();
+                    documents.push(base.clone());
+                }
+                for keyword in ["$ref", "$dynamicRef"] {
+                    if let Some(Value::String(target)) = object.get(keyword) {
+                        references.push(resolve_uri(&base, target));
+                    }
                 }
             }
+            for (key, value) in object {
+                let data = matches!(key.as_str(), "enum" | "const" | "default" | "examples");
+                index_uris(value, &base, is_schema && !data, documents, references);
+            }
         }
-        Value::Array(items) => items.iter().for_each(|item| visit(item, f)),
+        Value::Array(items) => items
+            .iter()
+            .for_each(|item| index_uris(item, base, is_schema, documents, references)),
         _ => {}
     }
+}
+
+/// The parts of a URI reference (RFC 3986, section 3): scheme, authority, path, query, fragment.
+type UriParts<'a> = (
+    Option<&'a str>,
+    Option<&'a str>,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+fn split_uri(text: &str) -> UriParts<'_> {
+    let (rest, fragment) = match text.split_once('#') {
+        Some((rest, fragment)) => (rest, Some(fragment)),
+        None => (text, None),
+    };
+    let (rest, query) = match rest.split_once('?') {
+        Some((rest, query)) => (rest, Some(query)),
+        None => (rest, None),
+    };
+    let (scheme, rest) = match rest.find(':') {
+        Some(colon)
+            if rest[..colon].starts_with(|c: char| c.is_ascii_alphabetic())
+                && rest[..colon]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) =>
+        {
+            (Some(&rest[..colon]), &rest[colon + 1..])
+        }
+        _ => (None, rest),
+    };
+    let (authority, path) = match rest.strip_prefix("//") {
+        Some(after) => {
+            let end = after.find('/').unwrap_or(after.len());
+            (Some(&after[..end]), &after[end..])
+        }
+        None => (None, rest),
+    };
+    (scheme, authority, path, query, fragment)
+}
+
+/// RFC 3986, section 5.2.4.
+fn remove_dot_segments(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let segments: Vec<&str> = path.split('/').collect();
+    let last = segments.len().saturating_sub(1);
+    let mut output: Vec<&str> = Vec::new();
+    let mut trailing = false;
+    for (index, segment) in segments.iter().enumerate() {
+        match *segment {
+            "." => trailing = index == last,
+            ".." => {
+                if output.len() > usize::from(absolute) {
+                    output.pop();
+                }
+                trailing = index == last;
+            }
+            other => {
+                output.push(other);
+                trailing = false;
+            }
+        }
+    }
+    let mut joined = output.join("/");
+    if trailing && !joined.ends_with('/') {
+        joined.push('/');
+    }
+    if absolute && !joined.starts_with('/') {
+        joined.insert(0, '/');
+    }
+    joined
+}
+
+/// Resolves `reference` against the absolute URI `base` (RFC 3986, section 5.2.2). The same
+/// algorithm as the runtime validator's, which the harness cannot link.
+fn resolve_uri(base: &str, reference: &str) -> String {
+    let (b_scheme, b_authority, b_path, b_query, _) = split_uri(base);
+    let (r_scheme, r_authority, r_path, r_query, r_fragment) = split_uri(reference);
+    let (scheme, authority, path, query) = if r_scheme.is_some() {
+        (r_scheme, r_authority, remove_dot_segments(r_path), r_query)
+    } else if r_authority.is_some() {
+        (b_scheme, r_authority, remove_dot_segments(r_path), r_query)
+    } else if r_path.is_empty() {
+        (
+            b_scheme,
+            b_authority,
+            b_path.to_string(),
+            r_query.or(b_query),
+        )
+    } else if r_path.starts_with('/') {
+        (b_scheme, b_authority, remove_dot_segments(r_path), r_query)
+    } else {
+        let merged = if b_authority.is_some() && b_path.is_empty() {
+            format!("/{r_path}")
+        } else {
+            match b_path.rfind('/') {
+                Some(slash) => format!("{}{r_path}", &b_path[..=slash]),
+                None => r_path.to_string(),
+            }
+        };
+        (b_scheme, b_authority, remove_dot_segments(&merged), r_query)
+    };
+    let mut out = String::new();
+    if let Some(scheme) = scheme {
+        out.push_str(scheme);
+        out.push(':');
+    }
+    if let Some(authority) = authority {
+        out.push_str("//");
+        out.push_str(authority);
+    }
+    out.push_str(&path);
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    if let Some(fragment) = r_fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
 }
 
 /// Reads every keyword file under `dir` (recursively, so `optional/` is included).
@@ -209,6 +346,9 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// Runs the suite in `suite` (a draft folder such as `tests/draft2020-12`), building in `work`.
 pub fn run(suite: &Path, work: &Path) -> Result<Report, String> {
+    // Cargo runs inside `work` and the driver from here: a relative path must mean one place.
+    let work = &std::path::absolute(work)
+        .map_err(|err| format!("cannot resolve {}: {err}", work.display()))?;
     let groups = read_suite(suite)?;
     let mut report = Report::default();
     let mut excluded: BTreeMap<usize, String> = BTreeMap::new();
@@ -454,7 +594,6 @@ fn build(work: &Path) -> Result<Result<(), Vec<String>>, String> {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()))
         .args([
             "build",
-            "--release",
             "--quiet",
             "--message-format=short",
             "-p",
@@ -495,7 +634,7 @@ fn run_driver(
     }
     let input_path = work.join("instances.jsonl");
     fs::write(&input_path, &input).map_err(|e| e.to_string())?;
-    let binary = work.join("target/release/conformance-driver");
+    let binary = work.join("target/debug/conformance-driver");
     let output = Command::new(&binary)
         .stdin(fs::File::open(&input_path).map_err(|e| e.to_string())?)
         .output()
@@ -518,4 +657,54 @@ fn run_driver(
         );
     }
     Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{resolve_uri, unsupported_reason};
+
+    #[test]
+    fn uris_resolve_as_rfc_3986_says() {
+        let base = "http://a/b/c/d;p?q";
+        for (reference, expected) in [
+            ("g", "http://a/b/c/g"),
+            ("./g", "http://a/b/c/g"),
+            ("g/", "http://a/b/c/g/"),
+            ("/g", "http://a/g"),
+            ("//g", "http://g"),
+            ("?y", "http://a/b/c/d;p?y"),
+            ("#s", "http://a/b/c/d;p?q#s"),
+            ("", "http://a/b/c/d;p?q"),
+            ("..", "http://a/b/"),
+            ("../g", "http://a/b/g"),
+            ("../../g", "http://a/g"),
+            ("urn:x:y", "urn:x:y"),
+        ] {
+            assert_eq!(resolve_uri(base, reference), expected, "{reference}");
+        }
+    }
+
+    #[test]
+    fn only_references_to_other_documents_are_unsupported() {
+        assert_eq!(unsupported_reason(&json!({"$ref": "#/$defs/a"})), None);
+        assert_eq!(unsupported_reason(&json!({"$ref": "#"})), None);
+        // Embedded resources and anchors resolve inside the document.
+        let embedded = json!({
+            "$id": "http://example.com/root.json",
+            "$defs": {"a": {"$id": "a.json", "$anchor": "x"}},
+            "allOf": [{"$ref": "a.json"}, {"$ref": "http://example.com/a.json#x"}]
+        });
+        assert_eq!(unsupported_reason(&embedded), None);
+        assert!(
+            unsupported_reason(&json!({"$ref": "http://localhost:1234/integer.json"})).is_some()
+        );
+        // An `$id` inside `enum` data names no document.
+        let data = json!({
+            "enum": [{"$id": "http://example.com/x.json"}],
+            "$ref": "http://example.com/x.json"
+        });
+        assert!(unsupported_reason(&data).is_some());
+    }
 }

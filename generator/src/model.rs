@@ -498,7 +498,7 @@ fn build_provider(
                     // A name asked for that is taken gets a number here; `renames::check_model`
                     // then reports it as an error.
                     let name = if let Some(rename) = &f.type_rename {
-                        tool_type_scope(op, locals).claim(rename, "")
+                        tool_type_scope(op, locals, &shared_enums).claim(rename, "")
                     } else if is_alias {
                         f.prefix.clone()
                     } else {
@@ -1166,11 +1166,55 @@ fn find_enums(schema: &Value, pointer: &str, hint_path: &[String], on_enum: &mut
     }
     for key in ["anyOf", "oneOf", "allOf", "prefixItems"] {
         if let Some(Value::Array(children)) = object.get(key) {
+            // A union's discriminator stays a `const`, so that typify makes a tagged enum.
+            let tag = matches!(key, "anyOf" | "oneOf")
+                .then(|| discriminator(children))
+                .flatten();
             for (i, child) in children.iter().enumerate() {
-                find_enums(child, &format!("{pointer}/{key}/{i}"), hint_path, on_enum);
+                let child_pointer = format!("{pointer}/{key}/{i}");
+                match (&tag, child) {
+                    (Some(tag), Value::Object(branch)) => {
+                        let mut branch = branch.clone();
+                        if let Some(Value::Object(properties)) = branch.get_mut("properties") {
+                            properties.remove(tag);
+                        }
+                        find_enums(&Value::Object(branch), &child_pointer, hint_path, on_enum);
+                    }
+                    _ => find_enums(child, &child_pointer, hint_path, on_enum),
+                }
             }
         }
     }
+}
+
+/// The property that tells a union's object branches apart: required in every branch, and a
+/// string `const` (or one-value `enum`) with a different value in each.
+pub(crate) fn discriminator(branches: &[Value]) -> Option<String> {
+    let first = branches.first()?.get("properties")?.as_object()?;
+    let constant = |branch: &Value, key: &str| -> Option<String> {
+        let property = branch.get("properties")?.get(key)?;
+        let value = match (property.get("const"), property.get("enum")) {
+            (Some(value), _) => value,
+            (None, Some(Value::Array(values))) if values.len() == 1 => &values[0],
+            _ => return None,
+        };
+        let required = branch
+            .get("required")?
+            .as_array()?
+            .iter()
+            .any(|r| r.as_str() == Some(key));
+        required.then(|| value.as_str().map(str::to_string))?
+    };
+    first
+        .keys()
+        .find(|key| {
+            let mut seen = BTreeSet::new();
+            branches.len() > 1
+                && branches
+                    .iter()
+                    .all(|branch| constant(branch, key).is_some_and(|v| seen.insert(v)))
+        })
+        .cloned()
 }
 
 #[derive(Default)]

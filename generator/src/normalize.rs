@@ -99,9 +99,14 @@ fn walk(schema: &mut Value, pointer: &str, notes: &mut Vec<Note>) {
     }
 
     // Branches that match nothing (`false`, `{"not": {}}`) can be left out of a union.
+    // When every branch matches nothing, so does the union: one `false` says so.
     for key in ["anyOf", "oneOf"] {
         if let Some(Value::Array(branches)) = object.get_mut(key) {
+            let had = !branches.is_empty();
             branches.retain(|b| !matches_nothing(b));
+            if had && branches.is_empty() {
+                branches.push(Value::Bool(false));
+            }
         }
     }
 

@@ -5,9 +5,14 @@
 //!
 //! Each generated input type embeds its schema and validates through here, so that every
 //! constraint the Rust type cannot express (bounds, lengths, patterns, `const`, unions, `not`,
-//! `uniqueItems`, ...) is still enforced. Unknown keywords are ignored, as JSON Schema says.
+//! `uniqueItems`, `unevaluatedProperties`, ...) is still enforced. Unknown keywords are ignored,
+//! as JSON Schema says.
+//!
+//! References resolve inside the one schema document: JSON pointers, `$id` (relative ones against
+//! the enclosing base URI), `$anchor`, and `$dynamicRef`/`$dynamicAnchor` through the dynamic
+//! scope. A reference to another document cannot be resolved and is reported as a violation.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -18,11 +23,55 @@ use super::error::Violation;
 /// work on recursive schemas.
 const MAX_DEPTH: usize = 128;
 
+/// The base URI of a schema document without an `$id`.
+const DEFAULT_BASE: &str = "urn:toolgen:schema";
+
 /// A compiled JSON Schema.
 #[derive(Debug)]
 pub struct Validator {
-    root: Value,
+    /// Boxed so that the addresses of its nodes, the keys of `bases` and `resources`, stay put
+    /// when the validator moves.
+    root: Box<Value>,
     patterns: BTreeMap<String, Option<regress::Regex>>,
+    /// Every absolute URI a reference may name (a resource, `uri#anchor`) → JSON pointer.
+    targets: BTreeMap<String, String>,
+    /// The `uri#name` of every `$dynamicAnchor`.
+    dynamic: BTreeSet<String>,
+    /// The base URIs of the document.
+    uris: Vec<String>,
+    /// Node address → index in `uris` of the base URI in effect at that node.
+    bases: HashMap<usize, usize>,
+    /// Address of each schema with an `$id` → index in `uris` of its URI.
+    resources: HashMap<usize, usize>,
+    /// Whether the schema uses `unevaluatedProperties`/`unevaluatedItems`, so that evaluated
+    /// properties and items must be collected.
+    annotate: bool,
+}
+
+/// What a schema evaluated: the annotations `unevaluatedProperties` and `unevaluatedItems` read.
+#[derive(Debug, Default)]
+struct Evaluated {
+    properties: BTreeSet<String>,
+    items: BTreeSet<usize>,
+    all_items: bool,
+}
+
+impl Evaluated {
+    fn merge(&mut self, other: Evaluated) {
+        self.properties.extend(other.properties);
+        self.items.extend(other.items);
+        self.all_items |= other.all_items;
+    }
+}
+
+/// The state of one validation: the dynamic scope (indices in `uris` of the resources entered).
+struct Walk {
+    scope: Vec<usize>,
+    depth: usize,
+}
+
+fn address(value: &Value) -> usize {
+    std::ptr::from_ref(value) as usize
 }
 
 impl Validator {
@@ -36,14 +85,40 @@ impl Validator {
     pub fn from_value(root: Value) -> Self {
         let mut patterns = BTreeMap::new();
         collect_patterns(&root, &mut patterns);
-        Self { root, patterns }
+        let mut validator = Self {
+            root: Box::new(root),
+            patterns,
+            targets: BTreeMap::new(),
+            dynamic: BTreeSet::new(),
+            uris: vec![DEFAULT_BASE.to_string()],
+            bases: HashMap::new(),
+            resources: HashMap::new(),
+            annotate: false,
+        };
+        let mut index = Index::default();
+        index
+            .targets
+            .insert(DEFAULT_BASE.to_string(), String::new());
+        index.uris.push(DEFAULT_BASE.to_string());
+        index.walk(&validator.root, &mut String::new(), 0, true);
+        validator.targets = index.targets;
+        validator.dynamic = index.dynamic;
+        validator.uris = index.uris;
+        validator.bases = index.bases;
+        validator.resources = index.resources;
+        validator.annotate = index.annotate;
+        validator
     }
 
     /// Every way in which `instance` breaks the schema; empty when it is valid.
     pub fn violations(&self, instance: &Value) -> Vec<Violation> {
         let mut out = Vec::new();
         let mut path = String::new();
-        self.check(&self.root, instance, &mut path, &mut out, 0);
+        let mut walk = Walk {
+            scope: vec![0],
+            depth: 0,
+        };
+        self.check(&self.root, instance, &mut path, &mut out, &mut walk);
         out
     }
 
@@ -63,11 +138,33 @@ impl Validator {
         }
     }
 
-    fn is_valid(&self, schema: &Value, instance: &Value, depth: usize) -> bool {
+    /// Checks `instance` against a subschema; what it evaluated when it is valid.
+    fn evaluate(&self, schema: &Value, instance: &Value, walk: &mut Walk) -> Option<Evaluated> {
         let mut out = Vec::new();
         let mut path = String::new();
-        self.check(schema, instance, &mut path, &mut out, depth);
-        out.is_empty()
+        let evaluated = self.check(schema, instance, &mut path, &mut out, walk);
+        out.is_empty().then_some(evaluated)
+    }
+
+    fn is_valid(&self, schema: &Value, instance: &Value, walk: &mut Walk) -> bool {
+        self.evaluate(schema, instance, walk).is_some()
+    }
+
+    /// Checks a subschema in place, keeping its annotations only when it holds.
+    fn check_into(
+        &self,
+        schema: &Value,
+        instance: &Value,
+        path: &mut String,
+        out: &mut Vec<Violation>,
+        walk: &mut Walk,
+        evaluated: &mut Evaluated,
+    ) {
+        let before = out.len();
+        let inner = self.check(schema, instance, path, out, walk);
+        if out.len() == before {
+            evaluated.merge(inner);
+        }
     }
 
     fn check(
@@ -76,28 +173,62 @@ impl Validator {
         instance: &Value,
         path: &mut String,
         out: &mut Vec<Violation>,
-        depth: usize,
-    ) {
-        let fail = |out: &mut Vec<Violation>, path: &str, message: String| {
-            out.push(Violation {
-                pointer: path.to_string(),
-                message,
-            })
-        };
+        walk: &mut Walk,
+    ) -> Evaluated {
+        let mut evaluated = Evaluated::default();
         let object = match schema {
-            Value::Bool(true) => return,
-            Value::Bool(false) => return fail(out, path, "no value is allowed here".into()),
+            Value::Bool(true) => return evaluated,
+            Value::Bool(false) => {
+                push(out, path, "no value is allowed here".into());
+                return evaluated;
+            }
             Value::Object(object) => object,
-            _ => return,
+            _ => return evaluated,
         };
-        if depth > MAX_DEPTH {
-            return;
+        if walk.depth > MAX_DEPTH {
+            return evaluated;
         }
+        walk.depth += 1;
+        let resource = self.resources.get(&address(schema)).copied();
+        if let Some(uri) = resource {
+            walk.scope.push(uri);
+        }
+        self.check_object_schema(schema, object, instance, path, out, walk, &mut evaluated);
+        if resource.is_some() {
+            walk.scope.pop();
+        }
+        walk.depth -= 1;
+        evaluated
+    }
 
-        if let Some(Value::String(target)) = object.get("$ref") {
-            match self.resolve(target) {
-                Some(resolved) => self.check(resolved, instance, path, out, depth + 1),
-                None => fail(
+    #[allow(clippy::too_many_arguments, reason = "one walk's state, passed down")]
+    fn check_object_schema(
+        &self,
+        schema: &Value,
+        object: &Map<String, Value>,
+        instance: &Value,
+        path: &mut String,
+        out: &mut Vec<Violation>,
+        walk: &mut Walk,
+        evaluated: &mut Evaluated,
+    ) {
+        for keyword in ["$ref", "$dynamicRef"] {
+            let Some(Value::String(target)) = object.get(keyword) else {
+                continue;
+            };
+            let resolved = if keyword == "$ref" {
+                self.resolve(target, schema)
+            } else {
+                self.resolve_dynamic(target, schema, walk)
+            };
+            match resolved {
+                Some(resolved) => {
+                    let base = self.bases.get(&address(resolved)).copied().unwrap_or(0);
+                    walk.scope.push(base);
+                    self.check_into(resolved, instance, path, out, walk, evaluated);
+                    walk.scope.pop();
+                }
+                None => push(
                     out,
                     path,
                     format!("the schema reference {target:?} cannot be resolved"),
@@ -108,7 +239,7 @@ impl Validator {
         if let Some(types) = object.get("type") {
             let nullable = object.get("nullable") == Some(&Value::Bool(true)) && instance.is_null();
             if !nullable && !type_matches(types, instance) {
-                fail(
+                push(
                     out,
                     path,
                     format!(
@@ -122,7 +253,7 @@ impl Validator {
         if let Some(Value::Array(values)) = object.get("enum")
             && !values.iter().any(|v| json_equal(v, instance))
         {
-            fail(
+            push(
                 out,
                 path,
                 format!("{} is not one of the allowed values", short(instance)),
@@ -131,38 +262,51 @@ impl Validator {
         if let Some(expected) = object.get("const")
             && !json_equal(expected, instance)
         {
-            fail(out, path, format!("must be {}", short(expected)));
+            push(out, path, format!("must be {}", short(expected)));
         }
 
         match instance {
             Value::Number(_) => self.check_number(object, instance, path, out),
             Value::String(text) => self.check_string(object, text, path, out),
-            Value::Array(items) => self.check_array(object, items, path, out, depth),
-            Value::Object(map) => self.check_object(object, map, path, out, depth),
+            Value::Array(items) => self.check_array(object, items, path, out, walk, evaluated),
+            Value::Object(map) => self.check_object(object, map, path, out, walk, evaluated),
             _ => {}
         }
 
         if let Some(Value::Array(all)) = object.get("allOf") {
             for schema in all {
-                self.check(schema, instance, path, out, depth + 1);
+                self.check_into(schema, instance, path, out, walk, evaluated);
             }
         }
-        if let Some(Value::Array(any)) = object.get("anyOf")
-            && !any.iter().any(|s| self.is_valid(s, instance, depth + 1))
-        {
-            fail(
-                out,
-                path,
-                "matches none of the allowed alternatives (anyOf)".into(),
-            );
+        if let Some(Value::Array(any)) = object.get("anyOf") {
+            let mut matched = false;
+            for schema in any {
+                if let Some(inner) = self.evaluate(schema, instance, walk) {
+                    matched = true;
+                    evaluated.merge(inner);
+                    if !self.annotate {
+                        break;
+                    }
+                }
+            }
+            if !matched {
+                push(
+                    out,
+                    path,
+                    "matches none of the allowed alternatives (anyOf)".into(),
+                );
+            }
         }
         if let Some(Value::Array(one)) = object.get("oneOf") {
-            let matching = one
-                .iter()
-                .filter(|s| self.is_valid(s, instance, depth + 1))
-                .count();
+            let mut matching = 0;
+            for schema in one {
+                if let Some(inner) = self.evaluate(schema, instance, walk) {
+                    matching += 1;
+                    evaluated.merge(inner);
+                }
+            }
             if matching != 1 {
-                fail(
+                push(
                     out,
                     path,
                     format!("must match exactly one alternative (oneOf), matches {matching}"),
@@ -170,19 +314,75 @@ impl Validator {
             }
         }
         if let Some(not) = object.get("not")
-            && self.is_valid(not, instance, depth + 1)
+            && self.is_valid(not, instance, walk)
         {
-            fail(out, path, "matches a schema it must not match (not)".into());
+            push(out, path, "matches a schema it must not match (not)".into());
         }
         if let Some(condition) = object.get("if") {
-            let branch = if self.is_valid(condition, instance, depth + 1) {
-                "then"
-            } else {
-                "else"
+            let branch = match self.evaluate(condition, instance, walk) {
+                Some(inner) => {
+                    evaluated.merge(inner);
+                    "then"
+                }
+                None => "else",
             };
             if let Some(schema) = object.get(branch) {
-                self.check(schema, instance, path, out, depth + 1);
+                self.check_into(schema, instance, path, out, walk, evaluated);
             }
+        }
+        if let Value::Object(map) = instance {
+            let dependent = object
+                .get("dependentSchemas")
+                .or_else(|| object.get("dependencies"));
+            for (key, schema) in dependent.and_then(Value::as_object).into_iter().flatten() {
+                if !map.contains_key(key) {
+                    continue;
+                }
+                if let Value::Array(needs) = schema {
+                    // Draft 7 `dependencies` also lists required properties.
+                    for need in needs.iter().filter_map(Value::as_str) {
+                        if !map.contains_key(need) {
+                            with_token(path, need, |p| {
+                                push(out, p, format!("is required when {key:?} is present"))
+                            });
+                        }
+                    }
+                } else {
+                    self.check_into(schema, instance, path, out, walk, evaluated);
+                }
+            }
+            if let Some(unevaluated) = object.get("unevaluatedProperties") {
+                for (key, value) in map {
+                    if !evaluated.properties.contains(key) {
+                        with_token(path, key, |p| {
+                            if *unevaluated == Value::Bool(false) {
+                                push(out, p, "is not an allowed property".into());
+                            } else {
+                                self.check(unevaluated, value, p, out, walk);
+                            }
+                        });
+                    }
+                }
+                evaluated.properties.extend(map.keys().cloned());
+            }
+        }
+        if let Value::Array(items) = instance
+            && let Some(unevaluated) = object.get("unevaluatedItems")
+        {
+            if !evaluated.all_items {
+                for (index, item) in items.iter().enumerate() {
+                    if !evaluated.items.contains(&index) {
+                        with_token(path, &index.to_string(), |p| {
+                            if *unevaluated == Value::Bool(false) {
+                                push(out, p, "is not an allowed item".into());
+                            } else {
+                                self.check(unevaluated, item, p, out, walk);
+                            }
+                        });
+                    }
+                }
+            }
+            evaluated.all_items = true;
         }
     }
 
@@ -232,8 +432,14 @@ impl Validator {
             && step > 0.0
         {
             let quotient = n / step;
-            let whole = quotient.is_finite() && (quotient - quotient.round()).abs() < 1e-9;
-            if !whole && quotient.is_finite() {
+            // A quotient too large for `f64` cannot be checked exactly: only whole numbers and
+            // whole steps divide, so anything else is rejected.
+            let whole = if quotient.is_finite() {
+                (quotient - quotient.round()).abs() < 1e-9
+            } else {
+                n.fract() == 0.0 && step.fract() == 0.0
+            };
+            if !whole {
                 fail(format!("must be a multiple of {step}"));
             }
         }
@@ -253,12 +459,12 @@ impl Validator {
                 message,
             })
         };
-        if let Some(min) = object.get("minLength").and_then(Value::as_u64)
+        if let Some(min) = object.get("minLength").and_then(as_count)
             && length < min
         {
             fail(format!("must be at least {min} characters long"));
         }
-        if let Some(max) = object.get("maxLength").and_then(Value::as_u64)
+        if let Some(max) = object.get("maxLength").and_then(as_count)
             && length > max
         {
             fail(format!("must be at most {max} characters long"));
@@ -282,15 +488,16 @@ impl Validator {
         items: &[Value],
         path: &mut String,
         out: &mut Vec<Violation>,
-        depth: usize,
+        walk: &mut Walk,
+        evaluated: &mut Evaluated,
     ) {
         let count = items.len() as u64;
-        if let Some(min) = object.get("minItems").and_then(Value::as_u64)
+        if let Some(min) = object.get("minItems").and_then(as_count)
             && count < min
         {
             push(out, path, format!("must have at least {min} items"));
         }
-        if let Some(max) = object.get("maxItems").and_then(Value::as_u64)
+        if let Some(max) = object.get("maxItems").and_then(as_count)
             && count > max
         {
             push(out, path, format!("must have at most {max} items"));
@@ -318,19 +525,27 @@ impl Validator {
             let schema = prefix.get(index).or(rest);
             if let Some(schema) = schema {
                 with_token(path, &index.to_string(), |path| {
-                    self.check(schema, item, path, out, depth + 1)
+                    self.check(schema, item, path, out, walk)
                 });
             }
         }
+        if self.annotate {
+            evaluated.items.extend(0..prefix.len().min(items.len()));
+            if rest.is_some() && items.len() > prefix.len() {
+                evaluated.all_items = true;
+            }
+        }
         if let Some(contains) = object.get("contains") {
-            let matching = items
-                .iter()
-                .filter(|i| self.is_valid(contains, i, depth + 1))
-                .count() as u64;
-            let min = object
-                .get("minContains")
-                .and_then(Value::as_u64)
-                .unwrap_or(1);
+            let mut matching = 0u64;
+            for (index, item) in items.iter().enumerate() {
+                if self.is_valid(contains, item, walk) {
+                    matching += 1;
+                    if self.annotate {
+                        evaluated.items.insert(index);
+                    }
+                }
+            }
+            let min = object.get("minContains").and_then(as_count).unwrap_or(1);
             if matching < min {
                 push(
                     out,
@@ -338,7 +553,7 @@ impl Validator {
                     format!("must contain at least {min} matching item(s)"),
                 );
             }
-            if let Some(max) = object.get("maxContains").and_then(Value::as_u64)
+            if let Some(max) = object.get("maxContains").and_then(as_count)
                 && matching > max
             {
                 push(
@@ -350,21 +565,23 @@ impl Validator {
         }
     }
 
+    #[allow(clippy::too_many_arguments, reason = "one walk's state, passed down")]
     fn check_object(
         &self,
         object: &Map<String, Value>,
         map: &Map<String, Value>,
         path: &mut String,
         out: &mut Vec<Violation>,
-        depth: usize,
+        walk: &mut Walk,
+        evaluated: &mut Evaluated,
     ) {
         let count = map.len() as u64;
-        if let Some(min) = object.get("minProperties").and_then(Value::as_u64)
+        if let Some(min) = object.get("minProperties").and_then(as_count)
             && count < min
         {
             push(out, path, format!("must have at least {min} properties"));
         }
-        if let Some(max) = object.get("maxProperties").and_then(Value::as_u64)
+        if let Some(max) = object.get("maxProperties").and_then(as_count)
             && count > max
         {
             push(out, path, format!("must have at most {max} properties"));
@@ -394,42 +611,37 @@ impl Validator {
                 }
             }
         }
-        if let Some(Value::Object(dependent)) = object.get("dependentSchemas") {
-            for (key, schema) in dependent {
-                if map.contains_key(key) {
-                    self.check(schema, &Value::Object(map.clone()), path, out, depth + 1);
-                }
-            }
-        }
         let properties = object.get("properties").and_then(Value::as_object);
         let patterns = object.get("patternProperties").and_then(Value::as_object);
         for (key, value) in map {
             let mut matched = false;
             if let Some(schema) = properties.and_then(|p| p.get(key)) {
                 matched = true;
-                with_token(path, key, |p| self.check(schema, value, p, out, depth + 1));
+                with_token(path, key, |p| self.check(schema, value, p, out, walk));
             }
             for (pattern, schema) in patterns.into_iter().flatten() {
                 if let Some(Some(regex)) = self.patterns.get(pattern)
                     && regex.find(key).is_some()
                 {
                     matched = true;
-                    with_token(path, key, |p| self.check(schema, value, p, out, depth + 1));
+                    with_token(path, key, |p| self.check(schema, value, p, out, walk));
                 }
             }
             if !matched && let Some(additional) = object.get("additionalProperties") {
+                matched = true;
                 if *additional == Value::Bool(false) {
                     with_token(path, key, |p| {
                         push(out, p, "is not an allowed property".into())
                     });
                 } else {
-                    with_token(path, key, |p| {
-                        self.check(additional, value, p, out, depth + 1)
-                    });
+                    with_token(path, key, |p| self.check(additional, value, p, out, walk));
                 }
             }
+            if matched && self.annotate {
+                evaluated.properties.insert(key.clone());
+            }
             if let Some(names) = object.get("propertyNames")
-                && !self.is_valid(names, &Value::String(key.clone()), depth + 1)
+                && !self.is_valid(names, &Value::String(key.clone()), walk)
             {
                 with_token(path, key, |p| {
                     push(out, p, "is not an allowed property name".into())
@@ -438,12 +650,287 @@ impl Validator {
         }
     }
 
-    /// Resolves a local reference: `#`, `#/$defs/x`, or any JSON pointer into the schema.
-    fn resolve(&self, target: &str) -> Option<&Value> {
-        let pointer = target.strip_prefix('#')?;
-        let decoded = percent_decode(pointer);
-        self.root.pointer(&decoded)
+    /// Resolves a reference written in `from` against the base URI in effect there: a JSON
+    /// pointer, `#`, an anchor, or the `$id` of a schema in this document.
+    fn resolve(&self, reference: &str, from: &Value) -> Option<&Value> {
+        let base = self.bases.get(&address(from)).copied().unwrap_or(0);
+        let absolute = resolve_uri(&self.uris[base], reference);
+        let (document, fragment) = match absolute.split_once('#') {
+            Some((document, fragment)) => (document, fragment),
+            None => (absolute.as_str(), ""),
+        };
+        if fragment.is_empty() || fragment.starts_with('/') {
+            let start = self.targets.get(document)?;
+            self.root
+                .pointer(&format!("{start}{}", percent_decode(fragment)))
+        } else {
+            let key = format!("{document}#{}", percent_decode(fragment));
+            self.root.pointer(self.targets.get(&key)?)
+        }
     }
+
+    /// Resolves a `$dynamicRef`: like `$ref`, unless it lands on a `$dynamicAnchor`, in which
+    /// case the outermost resource of the dynamic scope with that dynamic anchor wins.
+    fn resolve_dynamic(&self, reference: &str, from: &Value, walk: &Walk) -> Option<&Value> {
+        let target = self.resolve(reference, from)?;
+        let base = self.bases.get(&address(from)).copied().unwrap_or(0);
+        let absolute = resolve_uri(&self.uris[base], reference);
+        let Some((_, name)) = absolute.split_once('#') else {
+            return Some(target);
+        };
+        let initial = self
+            .uris
+            .get(self.bases.get(&address(target)).copied().unwrap_or(0))
+            .map(|uri| format!("{uri}#{name}"));
+        if name.is_empty()
+            || name.starts_with('/')
+            || !initial.is_some_and(|k| self.dynamic.contains(&k))
+        {
+            return Some(target);
+        }
+        for &scope in &walk.scope {
+            let key = format!("{}#{name}", self.uris[scope]);
+            if self.dynamic.contains(&key)
+                && let Some(found) = self.targets.get(&key).and_then(|p| self.root.pointer(p))
+            {
+                return Some(found);
+            }
+        }
+        Some(target)
+    }
+}
+
+/// Keywords whose value is one schema, a list of schemas, or a map of names to schemas.
+const SCHEMA_SINGLES: &[&str] = &[
+    "items",
+    "additionalItems",
+    "additionalProperties",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+];
+const SCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems", "items"];
+const SCHEMA_MAPS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+    "dependencies",
+];
+
+/// Collects the base URIs, `$id`s and anchors of a schema document.
+#[derive(Default)]
+struct Index {
+    targets: BTreeMap<String, String>,
+    dynamic: BTreeSet<String>,
+    uris: Vec<String>,
+    bases: HashMap<usize, usize>,
+    resources: HashMap<usize, usize>,
+    annotate: bool,
+}
+
+impl Index {
+    /// Indexes `node` at `pointer`, inside the resource `base`; `schema` tells whether it sits
+    /// where a schema is expected (an `$id` inside an `enum` value is no identifier).
+    fn walk(&mut self, node: &Value, pointer: &mut String, mut base: usize, schema: bool) {
+        if let (true, Value::Object(object)) = (schema, node) {
+            if let Some(Value::String(id)) = object.get("$id") {
+                if let Some(anchor) = id.strip_prefix('#') {
+                    // Draft 7 spelled anchors as fragment-only `$id`s.
+                    let key = format!("{}#{anchor}", self.uris[base]);
+                    self.targets.entry(key).or_insert_with(|| pointer.clone());
+                } else {
+                    let uri = resolve_uri(&self.uris[base], id);
+                    let uri = uri.split('#').next().unwrap_or_default().to_string();
+                    self.targets.insert(uri.clone(), pointer.clone());
+                    self.uris.push(uri);
+                    base = self.uris.len() - 1;
+                    self.resources.insert(address(node), base);
+                }
+            }
+            for keyword in ["$anchor", "$dynamicAnchor"] {
+                if let Some(Value::String(name)) = object.get(keyword) {
+                    let key = format!("{}#{name}", self.uris[base]);
+                    if keyword == "$dynamicAnchor" {
+                        self.dynamic.insert(key.clone());
+                    }
+                    self.targets.entry(key).or_insert_with(|| pointer.clone());
+                }
+            }
+            self.annotate |= object.contains_key("unevaluatedProperties")
+                || object.contains_key("unevaluatedItems");
+        }
+        self.bases.insert(address(node), base);
+        match node {
+            Value::Object(object) => {
+                for (key, child) in object {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    let key = key.as_str();
+                    if schema && SCHEMA_MAPS.contains(&key) {
+                        self.bases.insert(address(child), base);
+                        if let Value::Object(map) = child {
+                            for (name, grandchild) in map {
+                                let len = pointer.len();
+                                pointer.push('/');
+                                pointer.push_str(&name.replace('~', "~0").replace('/', "~1"));
+                                self.walk(grandchild, pointer, base, true);
+                                pointer.truncate(len);
+                            }
+                        }
+                    } else {
+                        let is_schema = schema
+                            && (SCHEMA_SINGLES.contains(&key) || SCHEMA_LISTS.contains(&key));
+                        self.walk(child, pointer, base, is_schema);
+                    }
+                    pointer.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&index.to_string());
+                    self.walk(item, pointer, base, schema);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The parts of a URI reference (RFC 3986, section 3).
+struct UriParts<'a> {
+    scheme: Option<&'a str>,
+    authority: Option<&'a str>,
+    path: &'a str,
+    query: Option<&'a str>,
+    fragment: Option<&'a str>,
+}
+
+fn split_uri(text: &str) -> UriParts<'_> {
+    let (rest, fragment) = match text.split_once('#') {
+        Some((rest, fragment)) => (rest, Some(fragment)),
+        None => (text, None),
+    };
+    let (rest, query) = match rest.split_once('?') {
+        Some((rest, query)) => (rest, Some(query)),
+        None => (rest, None),
+    };
+    let (scheme, rest) = match rest.find(':') {
+        Some(colon)
+            if rest[..colon].starts_with(|c: char| c.is_ascii_alphabetic())
+                && rest[..colon]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) =>
+        {
+            (Some(&rest[..colon]), &rest[colon + 1..])
+        }
+        _ => (None, rest),
+    };
+    let (authority, path) = match rest.strip_prefix("//") {
+        Some(after) => {
+            let end = after.find('/').unwrap_or(after.len());
+            (Some(&after[..end]), &after[end..])
+        }
+        None => (None, rest),
+    };
+    UriParts {
+        scheme,
+        authority,
+        path,
+        query,
+        fragment,
+    }
+}
+
+/// RFC 3986, section 5.2.4.
+fn remove_dot_segments(path: &str) -> String {
+    let mut output: Vec<&str> = Vec::new();
+    let absolute = path.starts_with('/');
+    let segments: Vec<&str> = path.split('/').collect();
+    let last = segments.len().saturating_sub(1);
+    let mut trailing = false;
+    for (index, segment) in segments.iter().enumerate() {
+        match *segment {
+            "." => trailing = index == last,
+            ".." => {
+                if output.len() > usize::from(absolute) {
+                    output.pop();
+                }
+                trailing = index == last;
+            }
+            other => {
+                output.push(other);
+                trailing = false;
+            }
+        }
+    }
+    let mut joined = output.join("/");
+    if trailing && !joined.ends_with('/') {
+        joined.push('/');
+    }
+    if absolute && !joined.starts_with('/') {
+        joined.insert(0, '/');
+    }
+    joined
+}
+
+/// Resolves the URI reference `reference` against the absolute URI `base` (RFC 3986, 5.2.2).
+fn resolve_uri(base: &str, reference: &str) -> String {
+    let b = split_uri(base);
+    let r = split_uri(reference);
+    let (scheme, authority, path, query) = if r.scheme.is_some() {
+        (r.scheme, r.authority, remove_dot_segments(r.path), r.query)
+    } else if r.authority.is_some() {
+        (b.scheme, r.authority, remove_dot_segments(r.path), r.query)
+    } else if r.path.is_empty() {
+        (
+            b.scheme,
+            b.authority,
+            b.path.to_string(),
+            r.query.or(b.query),
+        )
+    } else if r.path.starts_with('/') {
+        (b.scheme, b.authority, remove_dot_segments(r.path), r.query)
+    } else {
+        let merged = if b.authority.is_some() && b.path.is_empty() {
+            format!("/{}", r.path)
+        } else {
+            match b.path.rfind('/') {
+                Some(slash) => format!("{}{}", &b.path[..=slash], r.path),
+                None => r.path.to_string(),
+            }
+        };
+        (b.scheme, b.authority, remove_dot_segments(&merged), r.query)
+    };
+    let mut out = String::new();
+    if let Some(scheme) = scheme {
+        out.push_str(scheme);
+        out.push(':');
+    }
+    if let Some(authority) = authority {
+        out.push_str("//");
+        out.push_str(authority);
+    }
+    out.push_str(&path);
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    if let Some(fragment) = r.fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
 }
 
 fn push(out: &mut Vec<Violation>, path: &str, message: String) {
@@ -468,12 +955,12 @@ fn collect_patterns(schema: &Value, out: &mut BTreeMap<String, Option<regress::R
         Value::Object(object) => {
             if let Some(Value::String(pattern)) = object.get("pattern") {
                 out.entry(pattern.clone())
-                    .or_insert_with(|| regress::Regex::new(pattern).ok());
+                    .or_insert_with(|| compile_pattern(pattern));
             }
             if let Some(Value::Object(patterns)) = object.get("patternProperties") {
                 for pattern in patterns.keys() {
                     out.entry(pattern.clone())
-                        .or_insert_with(|| regress::Regex::new(pattern).ok());
+                        .or_insert_with(|| compile_pattern(pattern));
                 }
             }
             for (key, child) in object {
@@ -703,4 +1190,23 @@ fn is_uri(text: &str) -> bool {
         && !rest.contains(|c: char| {
             c.is_whitespace() || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
         })
+}
+
+/// A count keyword's value (`minItems`, `maxLength`, ...): a non-negative integer, which JSON
+/// may also spell `2.0`.
+fn as_count(value: &Value) -> Option<u64> {
+    value.as_u64().or_else(|| {
+        value
+            .as_f64()
+            .filter(|f| *f >= 0.0 && f.fract() == 0.0)
+            .map(|f| f as u64)
+    })
+}
+
+/// Compiles an ECMA-262 pattern in Unicode mode (so `\p{Letter}` works), falling back to the
+/// plain mode for patterns only that mode accepts.
+fn compile_pattern(pattern: &str) -> Option<regress::Regex> {
+    regress::Regex::with_flags(pattern, "u")
+        .or_else(|_| regress::Regex::new(pattern))
+        .ok()
 }

@@ -9,7 +9,7 @@ use syn::visit_mut::{self, VisitMut};
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use typify::{TypeSpace, TypeSpaceImpl, TypeSpaceSettings};
 
 use crate::diagnostics::Diagnostic;
@@ -70,37 +70,38 @@ pub(crate) fn tool_types(
         1 if roots == 2 => "/outputSchema".to_string(),
         _ => format!("/inputSchema/$defs/{name}"),
     };
-    let mut definitions: Vec<(String, Value)> = Vec::new();
-    let mut wire_names = BTreeMap::new();
-    let mut nullable: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (name, schema) in &op.definitions {
-        let mut schema = schema.clone();
-        sanitize_descriptions(&mut schema, options);
-        if let Some((_, doc)) = root_docs.iter().find(|(root, _)| root == name) {
-            set_root_doc(&mut schema, doc);
-        }
-        nullable.insert(name.clone(), nullable_optional_properties(&schema));
-        name_fields(&mut schema, &mut wire_names);
-        // `not` has no Rust type; `validate()` enforces it instead.
-        strip_key(&mut schema, "not");
-        drop_untyped_assertions(&mut schema);
-        definitions.push((name.clone(), schema));
-    }
-    for name in op
-        .local_enums
-        .iter()
-        .map(|e| &e.name)
-        .chain(&op.shared_enums)
-        .chain(&op.shared_objects)
-        .chain(op.external_enums.keys())
+    // typify gets `anyOf` as `oneOf` (an untagged enum) and every object open first; when that
+    // panics or fails (its merging of objects does, on some), the `anyOf` as written, then the
+    // branches of unions and `allOf`s without their maps of other properties.
+    let mut attempt = None;
+    for (any_of_as_one_of, open_branches) in
+        [(true, true), (false, true), (true, false), (false, false)]
     {
-        if !definitions.iter().any(|(existing, _)| existing == name) {
-            definitions.push((name.clone(), Value::Bool(true)));
+        let widening = Widening {
+            any_of_as_one_of,
+            open_branches,
+        };
+        let prepared = prepare(op, root_docs, options, widening);
+        let result = convert(&settings, &prepared.definitions);
+        let done = result.is_ok();
+        attempt = Some((prepared, result));
+        if done {
+            break;
         }
     }
+    let Some((prepared, result)) = attempt else {
+        return Err(Box::new(
+            origin.diagnostic("/inputSchema", "nothing to convert"),
+        ));
+    };
+    let Prepared {
+        definitions,
+        wire_names,
+        nullable,
+    } = prepared;
 
     let mut warnings = Vec::new();
-    let tokens = match convert(&settings, &definitions) {
+    let tokens = match result {
         Ok(tokens) => tokens,
         Err(first) => {
             let (tokens, note) = degrade(&settings, &definitions, roots).ok_or_else(|| {
@@ -145,6 +146,9 @@ pub(crate) fn tool_types(
         {
             keep_null_apart(item, keys);
         }
+        if let syn::Item::Struct(item) = item {
+            derive_default_with_extra(item);
+        }
     }
     let local_names: Vec<&str> = op.local_enums.iter().map(|e| e.name.as_str()).collect();
     for item in &items {
@@ -158,6 +162,56 @@ pub(crate) fn tool_types(
         }
     }
     Ok(ToolTypes { items, warnings })
+}
+
+/// One tool's schemas as typify gets them, with the wire names and nullable properties that the
+/// output is fixed up with afterwards.
+struct Prepared {
+    definitions: Vec<(String, Value)>,
+    wire_names: BTreeMap<String, String>,
+    nullable: BTreeMap<String, BTreeSet<String>>,
+}
+
+fn prepare(
+    op: &Operation,
+    root_docs: &[(String, String)],
+    options: &DocOptions,
+    widening: Widening,
+) -> Prepared {
+    let mut definitions: Vec<(String, Value)> = Vec::new();
+    let mut wire_names = BTreeMap::new();
+    let mut nullable: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (name, schema) in &op.definitions {
+        let mut schema = schema.clone();
+        widen(&mut schema, widening);
+        sanitize_descriptions(&mut schema, options);
+        if let Some((_, doc)) = root_docs.iter().find(|(root, _)| root == name) {
+            set_root_doc(&mut schema, doc);
+        }
+        nullable.insert(name.clone(), nullable_optional_properties(&schema));
+        name_fields(&mut schema, &mut wire_names);
+        // `not` has no Rust type; `validate()` enforces it instead.
+        strip_key(&mut schema, "not");
+        drop_untyped_assertions(&mut schema);
+        definitions.push((name.clone(), schema));
+    }
+    for name in op
+        .local_enums
+        .iter()
+        .map(|e| &e.name)
+        .chain(&op.shared_enums)
+        .chain(&op.shared_objects)
+        .chain(op.external_enums.keys())
+    {
+        if !definitions.iter().any(|(existing, _)| existing == name) {
+            definitions.push((name.clone(), Value::Bool(true)));
+        }
+    }
+    Prepared {
+        definitions,
+        wire_names,
+        nullable,
+    }
 }
 
 /// The items of one tool, and warnings about what could not be typed as written.
@@ -378,6 +432,242 @@ fn drop_untyped_assertions(schema: &mut Value) {
     }
 }
 
+/// Keywords that constrain only objects.
+const OBJECT_KEYWORDS: &[&str] = &[
+    "properties",
+    "required",
+    "additionalProperties",
+    "patternProperties",
+    "minProperties",
+    "maxProperties",
+    "propertyNames",
+    "dependentRequired",
+    "dependentSchemas",
+    "unevaluatedProperties",
+];
+/// Keywords that constrain only arrays.
+const ARRAY_KEYWORDS: &[&str] = &[
+    "items",
+    "prefixItems",
+    "additionalItems",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "contains",
+    "unevaluatedItems",
+];
+/// Keywords that say which JSON types a schema accepts.
+const TYPE_DECIDING: &[&str] = &["type", "enum", "const", "$ref", "anyOf", "oneOf", "allOf"];
+
+/// Rewrites a schema (bottom-up) into one whose Rust type accepts every value the schema
+/// accepts and serializes it back unchanged; `validate()` still checks the original schema, so
+/// nothing is lost by typing wider. What changes, and why:
+/// - a `default` is moved into the description: the field stays optional, and a value left out
+///   is not filled in (sending or re-serializing it would change the data);
+/// - an object keeps the properties it does not name (`additionalProperties` absent, `true`,
+///   or matched by `patternProperties`) in a flattened `extra` map, so a round trip loses
+///   nothing;
+/// - an array with `prefixItems` (or draft 7 tuple `items`) holds any JSON values: its items
+///   may be fewer than the prefix, or more;
+/// - a schema without `type` whose keywords only constrain objects or arrays accepts every
+///   other JSON value as it is, so it is typed as any value;
+/// - `anyOf` is typed as `oneOf` (an untagged enum that deserializes, or a tagged one when a
+///   `const` discriminator exists; typify's `anyOf` struct accepts no scalar), and a union with
+///   a branch that accepts everything, or with none that accepts anything, is any value.
+fn widen(schema: &mut Value, widening: Widening) {
+    let Value::Object(object) = schema else {
+        return;
+    };
+    // The branches of a union with a `const` discriminator stay as open or closed as they are
+    // written: typify makes a tagged enum of them only without a flattened map.
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(branches)) = object.get_mut(key)
+            && crate::model::discriminator(branches).is_some()
+        {
+            for branch in branches.iter_mut().filter_map(Value::as_object_mut) {
+                branch.insert(TAGGED_BRANCH.to_string(), Value::Bool(true));
+            }
+        }
+    }
+    if !widening.open_branches {
+        for key in ["anyOf", "oneOf", "allOf"] {
+            if let Some(Value::Array(branches)) = object.get_mut(key) {
+                for branch in branches.iter_mut().filter_map(Value::as_object_mut) {
+                    branch.insert(TAGGED_BRANCH.to_string(), Value::Bool(true));
+                }
+            }
+        }
+    }
+    let tagged_branch = object.remove(TAGGED_BRANCH).is_some();
+    for (key, child) in object.iter_mut() {
+        match (key.as_str(), child) {
+            ("enum" | "const" | "default" | "examples", _) => {}
+            ("properties" | "patternProperties" | "$defs" | "definitions", Value::Object(map)) => {
+                map.values_mut().for_each(|child| widen(child, widening));
+            }
+            ("dependentSchemas", _) => {}
+            (_, Value::Array(items)) => items.iter_mut().for_each(|child| widen(child, widening)),
+            (_, child @ Value::Object(_)) => widen(child, widening),
+            _ => {}
+        }
+    }
+    if let Some(default) = object.remove("default") {
+        let own = object
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        let note = format!("Defaults to `{default}` when left out.");
+        let text = if own.is_empty() {
+            note
+        } else {
+            format!("{own}\n\n{note}")
+        };
+        object.insert("description".to_string(), Value::String(text));
+    }
+    // typify compiles `pattern` without Unicode mode, in which `\p{Letter}` and `\u{...}` mean
+    // something else; such a string is typed as a plain string.
+    if let Some(Value::String(pattern)) = object.get("pattern")
+        && ["\\p{", "\\P{", "\\u{"].iter().any(|u| pattern.contains(u))
+    {
+        object.remove("pattern");
+    }
+    // typify turns an enum of numbers, booleans, arrays or objects into a newtype that accepts
+    // only the values' own spelling (`0` but not `0.0`) or into code that does not compile;
+    // the values' JSON type types it instead.
+    if let Some(Value::Array(values)) = object.get("enum")
+        && !values.iter().all(|v| v.is_string() || v.is_null())
+    {
+        let mut kinds: Vec<&str> = Vec::new();
+        for value in values {
+            let kind = match value {
+                Value::Null => "null",
+                Value::Bool(_) => "boolean",
+                Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+                Value::Number(_) => "number",
+                Value::String(_) => "string",
+                Value::Array(_) => "array",
+                Value::Object(_) => "object",
+            };
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        if kinds.contains(&"integer") && kinds.contains(&"number") {
+            kinds.retain(|k| *k != "integer");
+        }
+        object.remove("enum");
+        let typed = match kinds.as_slice() {
+            [one] => Some(Value::from(*one)),
+            [one, "null"] | ["null", one] => Some(Value::from(vec![*one, "null"])),
+            _ => None,
+        };
+        match typed {
+            Some(t) if !object.contains_key("type") => {
+                object.insert("type".to_string(), t);
+            }
+            Some(_) => {}
+            None => {
+                object.remove("type");
+            }
+        }
+    }
+    let tuple =
+        object.contains_key("prefixItems") || matches!(object.get("items"), Some(Value::Array(_)));
+    if tuple {
+        object.remove("prefixItems");
+        object.remove("additionalItems");
+        object.insert("items".to_string(), Value::Object(Map::new()));
+    }
+    let untyped = !TYPE_DECIDING.iter().any(|k| object.contains_key(*k));
+    if untyped
+        && OBJECT_KEYWORDS
+            .iter()
+            .chain(ARRAY_KEYWORDS)
+            .any(|k| object.contains_key(*k))
+    {
+        *schema = any_value(schema);
+        return;
+    }
+    let is_object = match object.get("type") {
+        Some(Value::String(t)) => t == "object",
+        Some(Value::Array(types)) => types.contains(&Value::from("object")),
+        _ => object.contains_key("properties"),
+    };
+    // Without open branches, neither is their parent (typify cannot merge a parent's map into
+    // its branches).
+    let composed = !widening.open_branches
+        && ["anyOf", "oneOf", "allOf"]
+            .iter()
+            .any(|k| object.contains_key(*k));
+    if is_object && !tagged_branch && !composed {
+        let open = match object.get("additionalProperties") {
+            None | Some(Value::Bool(true)) => true,
+            Some(_) => object.contains_key("patternProperties"),
+        };
+        object.remove("patternProperties");
+        if open {
+            object.insert(
+                "additionalProperties".to_string(),
+                Value::Object(Map::new()),
+            );
+        }
+    }
+    for key in ["anyOf", "oneOf"] {
+        let Some(Value::Array(branches)) = object.get(key) else {
+            continue;
+        };
+        let accepts_all = branches.iter().any(accepts_everything);
+        let accepts_none = branches.iter().all(|b| *b == Value::Bool(false));
+        if accepts_all || accepts_none {
+            object.remove(key);
+        }
+    }
+    if widening.any_of_as_one_of
+        && let Some(any) = object.remove("anyOf")
+    {
+        if object.contains_key("oneOf") {
+            // Both: the `oneOf` alone types the value; `validate()` checks the `anyOf`.
+        } else {
+            object.insert("oneOf".to_string(), any);
+        }
+    }
+}
+
+/// How far [`widen`] goes.
+#[derive(Clone, Copy)]
+struct Widening {
+    /// Type `anyOf` as `oneOf`.
+    any_of_as_one_of: bool,
+    /// Give the object branches of `anyOf`, `oneOf` and `allOf` a map of other properties.
+    open_branches: bool,
+}
+
+/// Marks, during [`widen`], a branch whose object is left as open or closed as it is written:
+/// one of a union with a `const` discriminator, or any branch when `open_branches` is off.
+const TAGGED_BRANCH: &str = "x-toolgen-tagged-branch";
+
+/// Does this schema accept every JSON value, once its annotations are set aside?
+fn accepts_everything(schema: &Value) -> bool {
+    match schema {
+        Value::Bool(b) => *b,
+        Value::Object(object) => object.keys().all(|k| {
+            matches!(
+                k.as_str(),
+                "description"
+                    | "title"
+                    | "$comment"
+                    | "examples"
+                    | "deprecated"
+                    | "readOnly"
+                    | "writeOnly"
+            )
+        }),
+        _ => false,
+    }
+}
+
 /// `{}` with the original description kept, so the field stays documented.
 fn any_value(schema: &Value) -> Value {
     serde_json::json!({"description": description_of(schema)})
@@ -508,7 +798,16 @@ impl VisitMut for FillDocs {
             && !has_doc(&field.attrs)
         {
             let name = ident.to_string();
-            let doc = format!(" The `{}` field.", name.trim_start_matches("r#"));
+            let flattened = field.attrs.iter().any(|a| {
+                a.path().is_ident("serde") && a.to_token_stream().to_string().contains("flatten")
+            });
+            let doc = if name == EXTRA_FIELD && flattened {
+                " Properties the schema does not name, kept as they are: they are sent, and a \
+                 value read from JSON writes them back unchanged."
+                    .to_string()
+            } else {
+                format!(" The `{}` field.", name.trim_start_matches("r#"))
+            };
             field.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
         }
         visit_mut::visit_field_mut(self, field);
@@ -614,11 +913,13 @@ const FIELD_MARK: char = '\u{1}';
 fn name_fields(schema: &mut Value, wire_names: &mut BTreeMap<String, String>) {
     match schema {
         Value::Object(object) => {
+            let extra = matches!(object.get("additionalProperties"), Some(Value::Object(_)));
             if let Some(Value::Object(properties)) = object.get_mut("properties") {
                 let keys: Vec<String> = properties.keys().cloned().collect();
                 // Names an overlay asked for (`x-toolgen-field`, checked at load to be valid and
                 // distinct) come first, then keys that already are their own name, so neither
-                // ever moves.
+                // ever moves. typify names the flattened map of other properties `extra`; a
+                // property of that name moves aside.
                 let asked: BTreeMap<String, String> = properties
                     .iter()
                     .filter_map(|(key, schema)| {
@@ -626,30 +927,30 @@ fn name_fields(schema: &mut Value, wire_names: &mut BTreeMap<String, String>) {
                         Some((key.clone(), name.to_string()))
                     })
                     .collect();
+                let own_name = |k: &String| {
+                    crate::naming::snake_name(k) == *k
+                        && !(extra && k == EXTRA_FIELD)
+                        && !asked.contains_key(k)
+                };
                 let mut scope = crate::naming::Scope::default();
                 let mut renamed = BTreeMap::new();
+                if extra {
+                    scope.claim(EXTRA_FIELD, "_");
+                }
                 for name in asked.values() {
                     scope.claim(name, "_");
                 }
-                for key in keys
-                    .iter()
-                    .filter(|k| crate::naming::snake_name(k) == **k && !asked.contains_key(*k))
-                {
+                for key in keys.iter().filter(|k| own_name(k)) {
                     scope.claim(key, "_");
                 }
-                for key in keys
-                    .iter()
-                    .filter(|k| asked.get(*k).is_some_and(|n| n != *k))
-                {
-                    let placeholder = format!("{}{FIELD_MARK}", asked[key]);
-                    wire_names.insert(placeholder.clone(), key.clone());
-                    renamed.insert(key.clone(), placeholder);
-                }
-                for key in keys
-                    .iter()
-                    .filter(|k| crate::naming::snake_name(k) != **k && !asked.contains_key(*k))
-                {
-                    let name = scope.claim(&crate::naming::snake_name(key), "_");
+                let wanted = keys.iter().filter_map(|key| match asked.get(key) {
+                    Some(name) if name == key => None,
+                    Some(name) => Some((key, name.clone())),
+                    None if own_name(key) => None,
+                    None => Some((key, scope.claim(&crate::naming::snake_name(key), "_"))),
+                });
+                let wanted: Vec<(&String, String)> = wanted.collect();
+                for (key, name) in wanted {
                     // One placeholder per wire name in the whole tool: `self` in one object and
                     // `Self` in another both want the field `self_`, so the mark is repeated.
                     let mut placeholder = format!("{name}{FIELD_MARK}");
@@ -691,6 +992,58 @@ fn name_fields(schema: &mut Value, wire_names: &mut BTreeMap<String, String>) {
             .iter_mut()
             .for_each(|item| name_fields(item, wire_names)),
         _ => {}
+    }
+}
+
+/// The name typify gives the flattened map that keeps an object's other properties.
+const EXTRA_FIELD: &str = "extra";
+
+/// typify derives `Default` only for structs whose fields are all optional, and counts the
+/// flattened `extra` map as required; such a struct gets `Default` here, so that
+/// `..Default::default()` still builds it.
+fn derive_default_with_extra(item: &mut syn::ItemStruct) {
+    let syn::Fields::Named(fields) = &item.fields else {
+        return;
+    };
+    let mut has_extra = false;
+    for field in &fields.named {
+        let attrs: String = field
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("serde"))
+            .map(|a| a.to_token_stream().to_string())
+            .collect();
+        let is_extra =
+            field.ident.as_ref().is_some_and(|i| i == EXTRA_FIELD) && attrs.contains("flatten");
+        let optional = field
+            .ty
+            .to_token_stream()
+            .to_string()
+            .starts_with(":: std :: option :: Option <")
+            || attrs.contains("default");
+        has_extra |= is_extra;
+        if !is_extra && !optional {
+            return;
+        }
+    }
+    if !has_extra {
+        return;
+    }
+    add_default(item);
+}
+
+fn add_default(item: &mut syn::ItemStruct) {
+    for attr in &mut item.attrs {
+        if attr.path().is_ident("derive")
+            && let syn::Meta::List(list) = &mut attr.meta
+        {
+            let text = list.tokens.to_string();
+            if !text.split(',').any(|d| d.trim() == "Default") {
+                let tokens = &list.tokens;
+                list.tokens = quote::quote!(#tokens, Default);
+            }
+            return;
+        }
     }
 }
 

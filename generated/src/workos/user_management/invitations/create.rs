@@ -21,6 +21,9 @@ pub struct CreateParams {
     /// The [role](https://workos.com/docs/authkit/roles) that the recipient will receive when they join the organization in the invitation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_slug: ::std::option::Option<::std::string::String>,
+    /// Properties the schema does not name, kept as they are: they are sent, and a value read from JSON writes them back unchanged.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// The locale to use when rendering the invitation email. See [supported locales](https://workos.com/docs/authkit/hosted-ui/localization).
 ///
