@@ -20,6 +20,7 @@ use serde_json::Value;
 use crate::emit::EmitOptions;
 use crate::load::{Origin, Tool};
 use crate::model::{self, ModelOptions};
+use crate::overlay::Formats;
 
 /// One test group of the suite.
 #[derive(Debug, Clone)]
@@ -459,6 +460,13 @@ fn generate(
                 pointer: format!("/g{index}/schema"),
             },
             docs_base_url: None,
+            // The suite's own files test the 2020-12 default, `format` as an annotation; those
+            // under `optional/` (`optional/format/`) test formats as assertions, toolgen's default.
+            formats: if groups[index].file.starts_with("optional") {
+                Formats::Assertion
+            } else {
+                Formats::Annotation
+            },
         })
         .collect();
     let model = model::build_with(

@@ -503,6 +503,7 @@ mod tests {
                 pointer: String::new(),
             },
             docs_base_url: None,
+            formats: crate::overlay::Formats::default(),
         }
     }
 

@@ -40,6 +40,8 @@ pub struct Tool {
     pub origin: Origin,
     /// The provider's documentation site, from its overlay, for relative links in descriptions.
     pub docs_base_url: Option<String>,
+    /// Whether `format` is checked, from the provider's overlay (checked unless it says not).
+    pub formats: crate::overlay::Formats,
 }
 
 /// Where a tool was defined: a file relative to the schemas root, and a JSON pointer in it.
@@ -346,6 +348,7 @@ pub fn parse_file_with(
     if let Some(overlay) = overlay {
         for tool in tools.iter_mut().filter(|t| t.provider == provider) {
             tool.docs_base_url.clone_from(&overlay.docs_base_url);
+            tool.formats = overlay.formats;
         }
     }
 }
@@ -483,6 +486,7 @@ fn parse_tool(
         annotations,
         origin,
         docs_base_url: None,
+        formats: crate::overlay::Formats::default(),
     })
 }
 

@@ -1336,6 +1336,9 @@ fn definitions(
     let mut result = Vec::new();
     let mut hoisted_all = Vec::new();
     for (root_name, mut root, base) in out {
+        if tool.formats == crate::overlay::Formats::Annotation {
+            normalize::drop_formats(&mut root);
+        }
         normalize::normalize(&mut root, base, notes);
         if base == "/inputSchema" {
             *validation_schema = normalize::without_annotations(&root);

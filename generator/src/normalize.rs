@@ -279,6 +279,32 @@ pub fn without_annotations(schema: &Value) -> Value {
     }
 }
 
+/// Removes every `format` keyword from `schema`, for providers whose formats only annotate
+/// (`"formats": "annotation"` in the overlay): the values are then typed and checked as the
+/// plain strings the schema allows. A property named `format` is not a keyword and stays.
+pub fn drop_formats(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            if object.get("format").is_some_and(Value::is_string) {
+                object.remove("format");
+            }
+            for (key, value) in object.iter_mut() {
+                match key.as_str() {
+                    "enum" | "const" | "default" | "examples" => {}
+                    k if SCHEMA_MAPS.contains(&k) => {
+                        if let Value::Object(map) = value {
+                            map.values_mut().for_each(drop_formats);
+                        }
+                    }
+                    _ => drop_formats(value),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_formats),
+        _ => {}
+    }
+}
+
 /// The schema keyword under which a collapsed union keeps its branches' descriptions, by value.
 pub const VARIANT_DOCS: &str = "x-toolgen-variant-docs";
 
@@ -368,6 +394,34 @@ fn drop_empty_object_keys(object: &mut Map<String, Value>) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn drop_formats_removes_the_keyword_everywhere_but_keeps_data_and_properties() {
+        let mut schema = json!({
+            "type": "object",
+            "properties": {
+                "format": {"type": "string", "format": "uri"},
+                "when": {"type": "string", "format": "date-time", "default": {"format": "x"}},
+                "list": {"type": "array", "items": {"format": "email"}},
+                "either": {"anyOf": [{"format": "uuid"}, {"const": {"format": "ipv4"}}]}
+            },
+            "$defs": {"d": {"format": "date"}}
+        });
+        drop_formats(&mut schema);
+        assert_eq!(
+            schema,
+            json!({
+                "type": "object",
+                "properties": {
+                    "format": {"type": "string"},
+                    "when": {"type": "string", "default": {"format": "x"}},
+                    "list": {"type": "array", "items": {}},
+                    "either": {"anyOf": [{}, {"const": {"format": "ipv4"}}]}
+                },
+                "$defs": {"d": {}}
+            })
+        );
+    }
 
     fn run(mut schema: Value) -> (Value, Vec<String>) {
         let mut notes = Vec::new();

@@ -75,6 +75,22 @@ fn parse_toml(file: &str, bytes: &[u8]) -> Result<Value, Diagnostics> {
     })
 }
 
+/// Whether `format` constrains values, or only describes them.
+///
+/// JSON Schema 2020-12 makes `format` an annotation unless a format-assertion vocabulary is in
+/// use; toolgen asserts by default (a `date-time` field is a timestamp, and `validate()` checks
+/// formats), because tool servers that name a format usually check it. A provider whose server
+/// accepts what its formats do not describe sets `"formats": "annotation"` in its overlay: its
+/// formatted fields are then plain strings and only documented.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Formats {
+    /// `format` is checked: typed fields where a type exists, and by `validate()`.
+    #[default]
+    Assertion,
+    /// `format` is documentation only.
+    Annotation,
+}
+
 /// One provider's overlay, parsed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Overlay {
@@ -82,6 +98,8 @@ pub struct Overlay {
     pub file: String,
     /// The provider's documentation site, against which relative links in descriptions resolve.
     pub docs_base_url: Option<String>,
+    /// Whether the provider's `format`s are checked.
+    pub formats: Formats,
     /// Tool name → the patch applied to that tool's definition.
     pub tools: BTreeMap<String, Vec<PatchOperation>>,
 }
@@ -109,7 +127,7 @@ impl Overlay {
                 file,
                 format!("an overlay must be a JSON object, not {}", kind(&value)),
             )
-            .with_help(r#"expected {"docs_base_url": "...", "tools": {"<tool name>": [<JSON Patch operations>]}}"#)
+            .with_help(r#"expected {"docs_base_url": "...", "formats": "assertion" | "annotation", "tools": {"<tool name>": [<JSON Patch operations>]}}"#)
             .into());
         };
         for (key, value) in &object {
@@ -123,6 +141,19 @@ impl Overlay {
                 ("docs_base_url", _) => diagnostics.push(
                     Diagnostic::new(file, "`docs_base_url` must be an http(s) URL string")
                         .at(pointer),
+                ),
+                ("formats", Value::String(mode)) if mode == "assertion" => {
+                    overlay.formats = Formats::Assertion;
+                }
+                ("formats", Value::String(mode)) if mode == "annotation" => {
+                    overlay.formats = Formats::Annotation;
+                }
+                ("formats", _) => diagnostics.push(
+                    Diagnostic::new(file, "`formats` must be \"assertion\" or \"annotation\"")
+                        .at(pointer)
+                        .with_help(
+                            "\"annotation\" leaves formatted values as documented strings; \"assertion\" (the default) checks them",
+                        ),
                 ),
                 ("tools", Value::Object(tools)) => {
                     for (name, ops) in tools {
@@ -160,7 +191,7 @@ impl Overlay {
                 _ => diagnostics.push(
                     Diagnostic::new(file, format!("unknown overlay key {}", quoted(key)))
                         .at_key(pointer)
-                        .with_help("an overlay has `docs_base_url` and `tools`"),
+                        .with_help("an overlay has `docs_base_url`, `formats` and `tools`"),
                 ),
             }
         }
@@ -257,6 +288,24 @@ mod tests {
 
     fn overlay(value: Value) -> Overlay {
         Overlay::parse("p/overlay.json", value.to_string().as_bytes()).expect("an overlay")
+    }
+
+    #[test]
+    fn formats_are_asserted_unless_the_overlay_says_annotation() {
+        assert_eq!(overlay(json!({})).formats, Formats::Assertion);
+        assert_eq!(
+            overlay(json!({"formats": "annotation"})).formats,
+            Formats::Annotation
+        );
+        assert_eq!(
+            overlay(json!({"formats": "assertion"})).formats,
+            Formats::Assertion
+        );
+        let err = Overlay::parse("p/overlay.json", br#"{"formats": "loose"}"#)
+            .expect_err("an unknown mode is an error");
+        let text = err.to_string();
+        assert!(text.contains("`formats` must be"), "{text}");
+        assert!(text.contains("p/overlay.json"), "{text}");
     }
 
     #[test]

@@ -458,6 +458,7 @@ mod tests {
                 pointer: String::new(),
             },
             docs_base_url: None,
+            formats: crate::overlay::Formats::default(),
         };
         check(&tool, None)
             .into_iter()

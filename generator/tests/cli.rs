@@ -304,6 +304,47 @@ fn a_toml_overlay_is_read_from_the_provider_folder() {
     let _ = fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn an_annotation_overlay_leaves_formats_as_documented_strings() {
+    let dir = scratch("overlay-formats");
+    let (schemas, out) = (dir.join("schemas"), dir.join("out"));
+    let tool = r#"{"name": "t", "inputSchema": {"type": "object", "required": ["at"], "properties": {"at": {"type": "string", "format": "date-time"}}}}"#;
+    write(&schemas.join("acme/t.json"), tool);
+    let output = toolgen("generate", &schemas, &out);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let asserted = fs::read_to_string(out.join("src/acme/t.rs")).expect("the tool module");
+    assert!(
+        asserted.contains("pub at: ::chrono::DateTime<::chrono::offset::Utc>,"),
+        "{asserted}"
+    );
+    assert!(asserted.contains(r#""format":"date-time""#), "{asserted}");
+
+    write(
+        &schemas.join("acme/overlay.json"),
+        r#"{"formats": "annotation"}"#,
+    );
+    let output = toolgen("generate", &schemas, &out);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let annotated = fs::read_to_string(out.join("src/acme/t.rs")).expect("the tool module");
+    assert!(
+        annotated.contains("pub at: ::std::string::String,"),
+        "{annotated}"
+    );
+    assert!(
+        !annotated.contains(r#""format""#),
+        "validate() must not check it: {annotated}"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
+
 /// Runs `toolgen` with any arguments.
 fn toolgen_args(args: &[&str], cwd: &Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_toolgen"))
