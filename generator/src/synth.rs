@@ -1,6 +1,7 @@
 //! Synthetic tool definitions for the benchmark and the robustness tests: a deterministic set of
 //! `count` tools with varied property names, string enums (some repeated across tools, as real
-//! providers repeat them), nested objects, arrays, unions and constraints. Pure: no I/O.
+//! providers repeat them), nested objects, arrays, unions and constraints ([`tools`]), and
+//! variations of the seed tool with its 90-value locale enum ([`seed_like`]). Pure: no I/O.
 
 use serde_json::{Map, Value, json};
 

@@ -1,4 +1,5 @@
-//! Emit: turns the model into the generated crate's files, as token streams and text. No I/O.
+//! Emit: turns the model into the generated crate's files, as token streams, parsed syntax and
+//! text. No I/O.
 
 mod enums;
 mod locale;
