@@ -170,22 +170,15 @@ fn throughput(cases: &[(String, PathBuf)], timeout: Duration, no_typify: bool) {
         return;
     };
     println!();
-    println!(
-        "Growth against the smallest synthetic set (per tool; 1.00 = linear):"
-    );
+    println!("Growth against the smallest synthetic set (per tool; 1.00 = linear):");
     println!(
         "| case | toolgen CPU ms/tool | typify CPU ms/tool | toolgen CPU/tool vs smallest | typify CPU/tool vs smallest | toolgen wall/tool vs smallest | typify wall/tool vs smallest | toolgen KB/tool | typify KB/tool |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    let per = |f: &Figures, pick: fn(&Figures) -> f64| pick(f) * 1000.0 / f.tools.max(1) as f64;
     let cpu = |f: &Figures| f.cpu_seconds;
     let wall = |f: &Figures| f.seconds;
-    let cell = |f: &Option<Figures>, base: &Option<Figures>, pick: fn(&Figures) -> f64, vs: bool| {
-        match (f, base) {
-            (Some(f), Some(base)) if vs => format!("{:.2}", per(f, pick) / per(base, pick)),
-            (Some(f), _) if !vs => format!("{:.2}", per(f, pick)),
-            _ => "-".to_string(),
-        }
+    let cell = |f: &Option<Figures>, base: &Option<Figures>, pick: Pick, vs: bool| {
+        growth_cell(f.as_ref(), base.as_ref(), pick, vs)
     };
     let kb = |f: &Option<Figures>| {
         f.map(|f| format!("{:.0}", f.peak_mb * 1024.0 / f.tools.max(1) as f64))
@@ -203,6 +196,19 @@ fn throughput(cases: &[(String, PathBuf)], timeout: Duration, no_typify: bool) {
             kb(ours),
             kb(theirs),
         );
+    }
+}
+
+/// Picks one figure of a child.
+type Pick = fn(&Figures) -> f64;
+
+/// Milliseconds per tool (`vs` false), or that against the smallest set's (`vs` true).
+fn growth_cell(f: Option<&Figures>, base: Option<&Figures>, pick: Pick, vs: bool) -> String {
+    let per = |f: &Figures| pick(f) * 1000.0 / f.tools.max(1) as f64;
+    match (f, base) {
+        (Some(f), Some(base)) if vs => format!("{:.2}", per(f) / per(base)),
+        (Some(f), _) if !vs => format!("{:.2}", per(f)),
+        _ => "-".to_string(),
     }
 }
 
@@ -434,7 +440,12 @@ fn cpu_seconds() -> f64 {
     let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
     let fields: Vec<&str> = rest.split_whitespace().collect();
     // utime and stime are fields 14 and 15 of the line: 11 and 12 counting from 0 after the name.
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
     (ticks(11) + ticks(12)) as f64 / 100.0
 }
 

@@ -180,7 +180,11 @@ pub fn emit_each<T>(
         let path = format!("src/{}.rs", crate::model::CRATE_SHARED_MODULE);
         files.push(each(rust(path, tokens, Vec::new())));
     }
-    files.push(each(rust("src/lib.rs".to_string(), lib_rs(model), Vec::new())));
+    files.push(each(rust(
+        "src/lib.rs".to_string(),
+        lib_rs(model),
+        Vec::new(),
+    )));
     files.push(each(EmittedFile {
         path: "Cargo.toml".to_string(),
         contents: Contents::Text(cargo_toml(model, options, &uses)),
@@ -450,11 +454,7 @@ fn tool_module(
     op: &Operation,
     options: &EmitOptions,
 ) -> Result<
-    (
-        Contents,
-        Dependencies,
-        Vec<crate::diagnostics::Diagnostic>,
-    ),
+    (Contents, Dependencies, Vec<crate::diagnostics::Diagnostic>),
     Box<crate::diagnostics::Diagnostic>,
 > {
     let accessor = accessor_path(provider, namespace);
