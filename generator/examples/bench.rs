@@ -133,8 +133,9 @@ fn throughput(cases: &[(String, PathBuf)], timeout: Duration, no_typify: bool) {
         } else {
             run_child("typify", dir, timeout)
         };
+        let missing = if no_typify { "-" } else { "failed" };
         let show = |f: Option<Figures>, pick: fn(&Figures) -> String| {
-            f.as_ref().map(pick).unwrap_or_else(|| "failed".to_string())
+            f.as_ref().map(pick).unwrap_or_else(|| missing.to_string())
         };
         let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
             (Some(a), Some(b)) if b > 0.0 => format!("{:.2}", a / b),
