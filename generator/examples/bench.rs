@@ -133,9 +133,16 @@ fn throughput(cases: &[(String, PathBuf)], timeout: Duration, no_typify: bool) {
         } else {
             run_child("typify", dir, timeout)
         };
-        let missing = if no_typify { "-" } else { "failed" };
+        let skipped = theirs.is_none() && no_typify;
         let show = |f: Option<Figures>, pick: fn(&Figures) -> String| {
-            f.as_ref().map(pick).unwrap_or_else(|| missing.to_string())
+            f.as_ref().map(pick).unwrap_or_else(|| "failed".to_string())
+        };
+        let show_theirs = |pick: fn(&Figures) -> String| {
+            if skipped {
+                "-".to_string()
+            } else {
+                show(theirs, pick)
+            }
         };
         let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
             (Some(a), Some(b)) if b > 0.0 => format!("{:.2}", a / b),
@@ -145,17 +152,17 @@ fn throughput(cases: &[(String, PathBuf)], timeout: Duration, no_typify: bool) {
             "| {label} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             show(ours.or(theirs), |f| f.tools.to_string()),
             show(ours, |f| format!("{:.2}", f.seconds)),
-            show(theirs, |f| format!("{:.2}", f.seconds)),
+            show_theirs(|f| format!("{:.2}", f.seconds)),
             ratio(ours.map(|f| f.seconds), theirs.map(|f| f.seconds)),
             show(ours, |f| format!("{:.2}", f.cpu_seconds)),
-            show(theirs, |f| format!("{:.2}", f.cpu_seconds)),
+            show_theirs(|f| format!("{:.2}", f.cpu_seconds)),
             ratio(ours.map(|f| f.cpu_seconds), theirs.map(|f| f.cpu_seconds)),
             show(ours, |f| format!("{:.0}", f.peak_mb)),
-            show(theirs, |f| format!("{:.0}", f.peak_mb)),
+            show_theirs(|f| format!("{:.0}", f.peak_mb)),
             ratio(ours.map(|f| f.peak_mb), theirs.map(|f| f.peak_mb)),
             show(ours, |f| f.lines.to_string()),
-            show(theirs, |f| f.lines.to_string()),
-            show(theirs, |f| f.failures.to_string()),
+            show_theirs(|f| f.lines.to_string()),
+            show_theirs(|f| f.failures.to_string()),
         );
         if label.starts_with("synthetic") {
             growth.push((label.clone(), ours, theirs));
