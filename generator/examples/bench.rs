@@ -23,11 +23,12 @@
 //!
 //! `--compile` measures the compile cost of the output instead: for each case it writes toolgen's
 //! crate and a crate holding typify's output for the same tools (one `TypeSpace` as above,
-//! formatted into `src/lib.rs`, with the dependencies it names), builds both once in one shared
-//! debug target folder (so dependencies are compiled once, and not measured), then touches each
-//! crate's `src/lib.rs` and times `cargo build` again under `/usr/bin/time` with
-//! `CARGO_INCREMENTAL=0`: that is a clean debug build of the generated crate alone, with its peak
-//! memory (the largest process, rustc). It reports both and their lines of code.
+//! formatted into `src/lib.rs`, with the dependencies it names), builds each crate's
+//! dependencies in one shared debug target folder (with an empty `src/lib.rs` in its place, so
+//! they are compiled once and not measured), then puts `src/lib.rs` back and times `cargo build`
+//! under `/usr/bin/time` with `CARGO_INCREMENTAL=0`: that is a clean debug build of the generated
+//! crate alone, with its peak memory (the largest process, rustc). It reports both and their
+//! lines of code.
 
 use std::fs;
 use std::panic::{self, AssertUnwindSafe};
@@ -292,8 +293,8 @@ fn typify_manifest(index: usize) -> String {
     )
 }
 
-/// Builds `krate` once (its dependencies too), then again after touching `src/lib.rs`, and
-/// returns the second build's (wall seconds, peak MB).
+/// Builds `krate`'s dependencies (with an empty `src/lib.rs` in its place), then the crate itself,
+/// and returns that second build's (wall seconds, peak MB).
 fn build_alone(krate: &Path, target: &Path) -> Option<(f64, f64)> {
     let cargo = |timed: bool| {
         let mut command = if timed {
@@ -313,27 +314,32 @@ fn build_alone(krate: &Path, target: &Path) -> Option<(f64, f64)> {
             .stderr(Stdio::piped())
             .output()
     };
+    let lib = krate.join("src/lib.rs");
+    let text = fs::read(&lib).ok()?;
+    fs::write(&lib, "").ok()?;
     let first = cargo(false).ok()?;
     if !first.status.success() {
         eprintln!(
-            "{}: build failed:\n{}",
+            "{}: building the dependencies failed:\n{}",
             krate.display(),
             String::from_utf8_lossy(&first.stderr)
         );
         return None;
     }
-    let lib = krate.join("src/lib.rs");
-    let text = fs::read(&lib).ok()?;
-    // A new mtime (rewriting the same bytes) makes cargo rebuild this crate and nothing else.
+    // A newer mtime than the empty build's makes cargo rebuild this crate and nothing else.
     std::thread::sleep(Duration::from_millis(1100));
     fs::write(&lib, text).ok()?;
     let second = cargo(true).ok()?;
     let stderr = String::from_utf8_lossy(&second.stderr);
+    if !second.status.success() {
+        eprintln!("{}: build failed:\n{stderr}", krate.display());
+        return None;
+    }
     let line = stderr.lines().find(|l| l.starts_with("TIMED "))?;
     let mut fields = line.split_whitespace().skip(1);
     let seconds: f64 = fields.next()?.parse().ok()?;
     let kb: f64 = fields.next()?.parse().ok()?;
-    second.status.success().then_some((seconds, kb / 1024.0))
+    Some((seconds, kb / 1024.0))
 }
 
 /// (lines under `src/runtime`, all lines) of the `.rs` files below `dir`.
