@@ -144,7 +144,9 @@ pub fn from_model(
             sources: Sources::default(),
         });
     }
-    let emitted = emit::emit(model, options)?;
+    // Each file is rendered as soon as it is emitted, so only its own tokens are ever held.
+    let (files, emit_warnings, problems) = emit::emit_each(model, options, render::render_file);
+    problems.into_result(())?;
     let mut warnings = Vec::new();
     for provider in &model.providers {
         for op in provider.root.all_operations() {
@@ -158,8 +160,18 @@ pub fn from_model(
             }
         }
     }
-    warnings.extend(emitted.warnings.into_iter().map(Diagnostic::warning));
-    let files = render::render(emitted.files)?;
+    warnings.extend(emit_warnings.into_iter().map(Diagnostic::warning));
+    let mut problems = Diagnostics::default();
+    let mut rendered = Rendered::new();
+    for file in files {
+        match file {
+            Ok((path, text)) => {
+                rendered.insert(path, text);
+            }
+            Err(diagnostic) => problems.push(*diagnostic),
+        }
+    }
+    let files = problems.into_result(rendered)?;
     Ok(Output {
         files,
         warnings,

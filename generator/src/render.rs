@@ -19,44 +19,58 @@ pub fn render(files: Vec<EmittedFile>) -> Result<Rendered, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let mut out = BTreeMap::new();
     for file in files {
-        let comment = if file.path.ends_with(".toml") {
-            "#"
-        } else {
-            "//"
-        };
-        let mut text = format!(
-            "{comment} {MARKER}. Do not edit: change the schemas, then run `cargo run -p toolgen -- generate`.\n"
-        );
-        for source in &file.sources {
-            text.push_str(&format!("{comment} Source: {source}\n"));
-        }
-        match file.contents {
-            Contents::Text(body) => {
-                text.push('\n');
-                text.push_str(&body);
+        match render_file(file) {
+            Ok((path, text)) => {
+                out.insert(path, text);
             }
-            Contents::Rust(tokens) => match syn::parse2::<syn::File>(tokens) {
-                Ok(mut parsed) => {
-                    DocLines.visit_file_mut(&mut parsed);
-                    text.push('\n');
-                    text.push_str(&prettyplease::unparse(&parsed));
-                }
-                Err(err) => {
-                    // The emitter built these tokens, so this is a generator bug, not bad input.
-                    diagnostics.push(
-                        Diagnostic::new(
-                            &file.path,
-                            format!("internal error: generated code does not parse: {err}"),
-                        )
-                        .with_help("this is a toolgen bug; please report it with the schemas"),
-                    );
-                    continue;
-                }
-            },
+            Err(diagnostic) => diagnostics.push(*diagnostic),
         }
-        out.insert(file.path, text);
     }
     diagnostics.into_result(out)
+}
+
+/// Formats one file and adds its header: (path, text).
+pub fn render_file(file: EmittedFile) -> Result<(String, String), Box<Diagnostic>> {
+    let comment = if file.path.ends_with(".toml") {
+        "#"
+    } else {
+        "//"
+    };
+    let mut text = format!(
+        "{comment} {MARKER}. Do not edit: change the schemas, then run `cargo run -p toolgen -- generate`.\n"
+    );
+    for source in &file.sources {
+        text.push_str(&format!("{comment} Source: {source}\n"));
+    }
+    match file.contents {
+        Contents::Text(body) => {
+            text.push('\n');
+            text.push_str(&body);
+        }
+        Contents::Parsed(mut parsed) => {
+            DocLines.visit_file_mut(&mut parsed);
+            text.push('\n');
+            text.push_str(&prettyplease::unparse(&parsed));
+        }
+        Contents::Rust(tokens) => match syn::parse2::<syn::File>(tokens) {
+            Ok(mut parsed) => {
+                DocLines.visit_file_mut(&mut parsed);
+                text.push('\n');
+                text.push_str(&prettyplease::unparse(&parsed));
+            }
+            Err(err) => {
+                // The emitter built these tokens, so this is a generator bug, not bad input.
+                return Err(Box::new(
+                    Diagnostic::new(
+                        &file.path,
+                        format!("internal error: generated code does not parse: {err}"),
+                    )
+                    .with_help("this is a toolgen bug; please report it with the schemas"),
+                ));
+            }
+        },
+    }
+    Ok((file.path, text))
 }
 
 /// Splits every doc attribute into one attribute per line, each starting with a space, so that

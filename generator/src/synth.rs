@@ -1,6 +1,7 @@
 //! Synthetic tool definitions for the benchmark and the robustness tests: a deterministic set of
 //! `count` tools with varied property names, string enums (some repeated across tools, as real
-//! providers repeat them), nested objects, arrays, unions and constraints. Pure: no I/O.
+//! providers repeat them), nested objects, arrays, unions and constraints ([`tools`]), and
+//! variations of the seed tool with its 90-value locale enum ([`seed_like`]). Pure: no I/O.
 
 use serde_json::{Map, Value, json};
 
@@ -63,7 +64,55 @@ pub fn tools(count: usize, seed: u64) -> Vec<Value> {
 
 /// The tools as the files of one provider: `(file name, JSON text)`.
 pub fn files(count: usize, seed: u64) -> Vec<(String, String)> {
-    tools(count, seed)
+    to_files(tools(count, seed))
+}
+
+/// The seed tool (`schemas/workos/user_management.invitations.create.json`, with its 90-value
+/// `locale` enum), built into the library so that [`seed_like`] needs no file.
+const SEED: &str = include_str!("../../schemas/workos/user_management.invitations.create.json");
+
+/// `count` variations of the seed tool: the same shape and the same `locale` enum, under unique
+/// names spread over namespaces, each with one or two extra properties of its own and its
+/// properties in a varying subset required. This is the "seed-like" benchmark set.
+pub fn seed_like(count: usize, seed: u64) -> Vec<Value> {
+    let mut rng = Rng::new(seed);
+    let base: Value = serde_json::from_str(SEED).unwrap_or_else(|_| json!({"inputSchema": {}}));
+    (0..count)
+        .map(|index| {
+            let mut tool = base.clone();
+            let namespace = rng.pick(WORDS);
+            let noun = rng.pick(WORDS);
+            tool["name"] = Value::String(format!("{namespace}.{noun}_{index}.create"));
+            tool["description"] = Value::String(format!(
+                "Sends an invitation for a {noun} of the {namespace} API (seed-like tool {index})."
+            ));
+            let schema = &mut tool["inputSchema"];
+            for _ in 0..1 + rng.below(2) {
+                let key = format!("{}_{}", rng.pick(WORDS), rng.pick(WORDS));
+                let value = property(&mut rng, 1, &key);
+                if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+                    properties.insert(key, value);
+                }
+            }
+            let keys: Vec<Value> = schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flat_map(|p| p.keys())
+                .filter(|_| rng.below(3) == 0)
+                .map(|k| Value::String(k.clone()))
+                .collect();
+            if !keys.is_empty() {
+                schema["required"] = Value::Array(keys);
+            }
+            tool
+        })
+        .collect()
+}
+
+/// Tools as the files of one provider: `(file name, JSON text)`.
+pub fn to_files(tools: Vec<Value>) -> Vec<(String, String)> {
+    tools
         .into_iter()
         .map(|tool| {
             let name = tool["name"].as_str().unwrap_or("tool").to_string();
@@ -177,5 +226,19 @@ mod tests {
             .map(|t| t["name"].as_str().map(str::to_owned))
             .collect();
         assert_eq!(names.len(), 200);
+    }
+
+    #[test]
+    fn seed_like_tools_keep_the_seed_locale_enum() {
+        let tools = seed_like(50, 3);
+        assert_eq!(tools, seed_like(50, 3));
+        let names: std::collections::BTreeSet<_> =
+            tools.iter().map(|t| t["name"].as_str()).collect();
+        assert_eq!(names.len(), 50);
+        for tool in &tools {
+            let locale = &tool["inputSchema"]["properties"]["locale"]["enum"];
+            assert_eq!(locale.as_array().map(Vec::len), Some(90), "{tool}");
+            assert!(tool["inputSchema"]["properties"]["email"].is_object());
+        }
     }
 }

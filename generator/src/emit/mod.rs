@@ -1,4 +1,5 @@
-//! Emit: turns the model into the generated crate's files, as token streams and text. No I/O.
+//! Emit: turns the model into the generated crate's files, as token streams, parsed syntax and
+//! text. No I/O.
 
 mod enums;
 mod locale;
@@ -71,12 +72,29 @@ pub struct Emitted {
 }
 
 /// The contents of an emitted file.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum Contents {
     /// Rust items, formatted by the render stage.
     Rust(TokenStream),
+    /// Rust items already parsed (a tool module, whose types come parsed from typify),
+    /// formatted by the render stage.
+    Parsed(Box<syn::File>),
     /// Text written as is: the runtime sources and `Cargo.toml`.
     Text(String),
+}
+
+impl std::fmt::Debug for Contents {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Rust(tokens) => f.debug_tuple("Rust").field(tokens).finish(),
+            // syn's syntax trees implement `Debug` only with a feature the generator does not use.
+            Self::Parsed(file) => f
+                .debug_tuple("Parsed")
+                .field(&format_args!("{} items", file.items.len()))
+                .finish(),
+            Self::Text(text) => f.debug_tuple("Text").field(text).finish(),
+        }
+    }
 }
 
 /// Every file of the generated crate, sorted by path.
@@ -88,6 +106,20 @@ pub fn emit(model: &Model, options: &EmitOptions) -> Result<Emitted, Diagnostics
 /// Like [`emit`], but keeps the files of the tools that did emit next to the problems of those
 /// that did not, for reports.
 pub fn emit_partial(model: &Model, options: &EmitOptions) -> (Emitted, Diagnostics) {
+    let (mut files, warnings, diagnostics) = emit_each(model, options, |file| file);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    (Emitted { files, warnings }, diagnostics)
+}
+
+/// Emits every file of the crate and hands each to `each` as soon as it is made, returning what
+/// `each` returned (in emission order), the warnings, and the problems. A caller that renders in
+/// `each` holds only one file's tokens at a time: the tokens of a large tool set take several
+/// times the memory of its text, and a heap that large slows every allocation down.
+pub fn emit_each<T>(
+    model: &Model,
+    options: &EmitOptions,
+    mut each: impl FnMut(EmittedFile) -> T,
+) -> (Vec<T>, Vec<crate::diagnostics::Diagnostic>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut files = Vec::new();
     let mut uses = Dependencies::default();
@@ -101,42 +133,42 @@ pub fn emit_partial(model: &Model, options: &EmitOptions) -> (Emitted, Diagnosti
         }
         let options = &provider_options;
         let base = format!("src/{}", provider.module);
-        files.push(rust(
+        files.push(each(rust(
             format!("{base}/mod.rs"),
             provider_module(provider),
             Vec::new(),
-        ));
+        )));
         match shared_module(provider, options) {
             Ok((tokens, used, shared_warnings)) => {
                 uses.merge(used);
                 warnings.extend(shared_warnings);
-                files.push(rust(
+                files.push(each(rust(
                     format!("{base}/{}.rs", provider.shared_module),
                     tokens,
                     shared_sources(provider),
-                ));
+                )));
             }
             Err(diagnostic) => diagnostics.push(*diagnostic),
         }
         for namespace in provider.root.all_namespaces() {
             let dir = namespace_dir(&base, namespace);
             if !namespace.path.is_empty() {
-                files.push(rust(
+                files.push(each(rust(
                     format!("{dir}/mod.rs"),
                     namespace_module(namespace),
                     Vec::new(),
-                ));
+                )));
             }
             for op in &namespace.operations {
                 match tool_module(provider, namespace, op, options) {
-                    Ok((tokens, used, tool_warnings)) => {
+                    Ok((contents, used, tool_warnings)) => {
                         uses.merge(used);
                         warnings.extend(tool_warnings);
-                        files.push(rust(
-                            format!("{dir}/{}.rs", op.module),
-                            tokens,
-                            vec![op.tool.origin.file.clone()],
-                        ));
+                        files.push(each(EmittedFile {
+                            path: format!("{dir}/{}.rs", op.module),
+                            contents,
+                            sources: vec![op.tool.origin.file.clone()],
+                        }));
                     }
                     Err(diagnostic) => diagnostics.push(*diagnostic),
                 }
@@ -153,23 +185,26 @@ pub fn emit_partial(model: &Model, options: &EmitOptions) -> (Emitted, Diagnosti
             #(#enums)*
         };
         let path = format!("src/{}.rs", crate::model::CRATE_SHARED_MODULE);
-        files.push(rust(path, tokens, Vec::new()));
+        files.push(each(rust(path, tokens, Vec::new())));
     }
-    files.push(rust("src/lib.rs".to_string(), lib_rs(model), Vec::new()));
-    files.push(EmittedFile {
+    files.push(each(rust(
+        "src/lib.rs".to_string(),
+        lib_rs(model),
+        Vec::new(),
+    )));
+    files.push(each(EmittedFile {
         path: "Cargo.toml".to_string(),
         contents: Contents::Text(cargo_toml(model, options, &uses)),
         sources: Vec::new(),
-    });
+    }));
     for (name, text) in RUNTIME {
-        files.push(EmittedFile {
+        files.push(each(EmittedFile {
             path: format!("src/runtime/{name}"),
             contents: Contents::Text((*text).to_string()),
             sources: Vec::new(),
-        });
+        }));
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    (Emitted { files, warnings }, diagnostics)
+    (files, warnings, diagnostics)
 }
 
 fn rust(path: String, tokens: TokenStream, sources: Vec<String>) -> EmittedFile {
@@ -496,11 +531,7 @@ fn tool_module(
     op: &Operation,
     options: &EmitOptions,
 ) -> Result<
-    (
-        TokenStream,
-        Dependencies,
-        Vec<crate::diagnostics::Diagnostic>,
-    ),
+    (Contents, Dependencies, Vec<crate::diagnostics::Diagnostic>),
     Box<crate::diagnostics::Diagnostic>,
 > {
     let accessor = accessor_path(provider, namespace);
@@ -523,8 +554,7 @@ fn tool_module(
     }
     let types::ToolTypes { items, warnings } =
         types::tool_types(provider, op, &root_docs, &options.docs)?;
-    let types = quote!(#(#items)*);
-    let uses = Dependencies::scan(&types);
+    let uses = Dependencies::scan(&quote!(#(#items)*));
     let enums = op
         .local_enums
         .iter()
@@ -565,10 +595,7 @@ fn tool_module(
             quote!(self.client.call(#info, params)),
         ),
     };
-    let tokens = quote! {
-        #![doc = #module_doc]
-
-        #types
+    let rest = quote! {
         #(#enums)*
 
         impl #params {
@@ -600,7 +627,27 @@ fn tool_module(
             }
         }
     };
-    Ok((tokens, uses, warnings))
+    // typify's items are already parsed: only the rest is parsed, and the file is handed to
+    // render as syntax, so the bulk of the module is never printed to tokens and parsed again.
+    let contents = match syn::parse2::<syn::File>(rest.clone()) {
+        Ok(parsed) => {
+            let mut file = syn::File {
+                shebang: None,
+                frontmatter: None,
+                attrs: vec![syn::parse_quote!(#![doc = #module_doc])],
+                items,
+            };
+            file.items.extend(parsed.items);
+            Contents::Parsed(Box::new(file))
+        }
+        // A generator bug; render reports it for the file.
+        Err(_) => Contents::Rust(quote! {
+            #![doc = #module_doc]
+            #(#items)*
+            #rest
+        }),
+    };
+    Ok((contents, uses, warnings))
 }
 
 /// `text` as a raw string literal (`r#"..."#`), so embedded JSON reads as JSON in the output.
