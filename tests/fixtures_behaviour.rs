@@ -16,6 +16,7 @@ fn overlay_renames_keep_the_wire_names() {
         organization: "org_1".into(),
         role: Some(MemberRole::Viewer),
         state: Some(InvitationState::Waiting),
+        extra: Default::default(),
     };
     let wire = json!({"org_id": "org_1", "role": "read-only", "state": "pending"});
     assert_eq!(serde_json::to_value(&invite).expect("serializes"), wire);
@@ -26,6 +27,7 @@ fn overlay_renames_keep_the_wire_names() {
     assert_eq!(InvitationState::Waiting.as_str(), "pending");
     let list = ListParams {
         role: Some(MemberRole::Viewer),
+        extra: Default::default(),
     };
     assert_eq!(
         serde_json::to_value(&list).expect("serializes"),
