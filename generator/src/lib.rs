@@ -21,6 +21,7 @@ pub mod docs;
 pub mod emit;
 pub mod load;
 pub mod locate;
+pub mod metaschema;
 pub mod model;
 pub mod naming;
 pub mod normalize;

@@ -1342,6 +1342,7 @@ fn definitions(
         normalize::normalize(&mut root, base, notes);
         if base == "/inputSchema" {
             *validation_schema = normalize::without_annotations(&root);
+            crate::metaschema::bundle(validation_schema);
         }
         let mut renames: BTreeMap<String, String> = BTreeMap::new();
         renames.insert("#".to_string(), format!("#/definitions/{root_name}"));
