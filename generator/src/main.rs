@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// See the `mimalloc` feature in `generator/Cargo.toml`.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Generates a typed Rust SDK crate from MCP tool definitions.
 #[derive(Debug, Parser)]
 #[command(name = "toolgen", version, about)]
