@@ -4,7 +4,7 @@
 //! is killed at any moment leaves either the old folder or the new one, never a mix:
 //!
 //! 1. Leftovers of an interrupted run beside the output are recovered or removed
-//!    ([`recover`]).
+//!    (`recover`).
 //! 2. Nothing happens when every file already has its bytes.
 //! 3. Otherwise the new folder is built beside the output (`.<name>.toolgen-new`): files whose
 //!    bytes did not change, and files without the generator's marker (foreign files), are
@@ -408,7 +408,7 @@ pub struct PullReport {
 ///
 /// The pulled files are the provider folder's top-level `*.json` files that hold one tool
 /// (`overlay.json`, sub-folders and other files are kept as they are). The new folder is built
-/// beside the old one (`.<provider>.pull-new`) and swapped in the way [`write`] swaps the
+/// beside the old one (`.<provider>.pull-new`) and swapped in the way [`write()`] swaps the
 /// generated crate, so that a failure or a kill leaves the old folder or the new one; nothing is
 /// written when nothing changed.
 pub fn replace_provider(
