@@ -17,6 +17,7 @@ mod retry;
 #[cfg(feature = "transport-rmcp")]
 mod rmcp_transport;
 mod transport;
+mod uri;
 mod validate;
 
 pub use self::client::{Call, Client, DEFAULT_TIMEOUT};

@@ -22,6 +22,11 @@ use crate::load::{Origin, Tool};
 use crate::model::{self, ModelOptions};
 use crate::overlay::Formats;
 
+/// The runtime's URI resolver, the very one `validate()` uses.
+#[path = "../runtime/uri.rs"]
+mod uri;
+use uri::resolve_uri;
+
 /// One test group of the suite.
 #[derive(Debug, Clone)]
 struct Group {
@@ -167,127 +172,6 @@ fn index_uris(
             .for_each(|item| index_uris(item, base, is_schema, documents, references)),
         _ => {}
     }
-}
-
-/// The parts of a URI reference (RFC 3986, section 3): scheme, authority, path, query, fragment.
-type UriParts<'a> = (
-    Option<&'a str>,
-    Option<&'a str>,
-    &'a str,
-    Option<&'a str>,
-    Option<&'a str>,
-);
-
-fn split_uri(text: &str) -> UriParts<'_> {
-    let (rest, fragment) = match text.split_once('#') {
-        Some((rest, fragment)) => (rest, Some(fragment)),
-        None => (text, None),
-    };
-    let (rest, query) = match rest.split_once('?') {
-        Some((rest, query)) => (rest, Some(query)),
-        None => (rest, None),
-    };
-    let (scheme, rest) = match rest.find(':') {
-        Some(colon)
-            if rest[..colon].starts_with(|c: char| c.is_ascii_alphabetic())
-                && rest[..colon]
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) =>
-        {
-            (Some(&rest[..colon]), &rest[colon + 1..])
-        }
-        _ => (None, rest),
-    };
-    let (authority, path) = match rest.strip_prefix("//") {
-        Some(after) => {
-            let end = after.find('/').unwrap_or(after.len());
-            (Some(&after[..end]), &after[end..])
-        }
-        None => (None, rest),
-    };
-    (scheme, authority, path, query, fragment)
-}
-
-/// RFC 3986, section 5.2.4.
-fn remove_dot_segments(path: &str) -> String {
-    let absolute = path.starts_with('/');
-    let segments: Vec<&str> = path.split('/').collect();
-    let last = segments.len().saturating_sub(1);
-    let mut output: Vec<&str> = Vec::new();
-    let mut trailing = false;
-    for (index, segment) in segments.iter().enumerate() {
-        match *segment {
-            "." => trailing = index == last,
-            ".." => {
-                if output.len() > usize::from(absolute) {
-                    output.pop();
-                }
-                trailing = index == last;
-            }
-            other => {
-                output.push(other);
-                trailing = false;
-            }
-        }
-    }
-    let mut joined = output.join("/");
-    if trailing && !joined.ends_with('/') {
-        joined.push('/');
-    }
-    if absolute && !joined.starts_with('/') {
-        joined.insert(0, '/');
-    }
-    joined
-}
-
-/// Resolves `reference` against the absolute URI `base` (RFC 3986, section 5.2.2). The same
-/// algorithm as the runtime validator's, which the harness cannot link.
-fn resolve_uri(base: &str, reference: &str) -> String {
-    let (b_scheme, b_authority, b_path, b_query, _) = split_uri(base);
-    let (r_scheme, r_authority, r_path, r_query, r_fragment) = split_uri(reference);
-    let (scheme, authority, path, query) = if r_scheme.is_some() {
-        (r_scheme, r_authority, remove_dot_segments(r_path), r_query)
-    } else if r_authority.is_some() {
-        (b_scheme, r_authority, remove_dot_segments(r_path), r_query)
-    } else if r_path.is_empty() {
-        (
-            b_scheme,
-            b_authority,
-            b_path.to_string(),
-            r_query.or(b_query),
-        )
-    } else if r_path.starts_with('/') {
-        (b_scheme, b_authority, remove_dot_segments(r_path), r_query)
-    } else {
-        let merged = if b_authority.is_some() && b_path.is_empty() {
-            format!("/{r_path}")
-        } else {
-            match b_path.rfind('/') {
-                Some(slash) => format!("{}{r_path}", &b_path[..=slash]),
-                None => r_path.to_string(),
-            }
-        };
-        (b_scheme, b_authority, remove_dot_segments(&merged), r_query)
-    };
-    let mut out = String::new();
-    if let Some(scheme) = scheme {
-        out.push_str(scheme);
-        out.push(':');
-    }
-    if let Some(authority) = authority {
-        out.push_str("//");
-        out.push_str(authority);
-    }
-    out.push_str(&path);
-    if let Some(query) = query {
-        out.push('?');
-        out.push_str(query);
-    }
-    if let Some(fragment) = r_fragment {
-        out.push('#');
-        out.push_str(fragment);
-    }
-    out
 }
 
 /// Reads every keyword file under `dir` (recursively, so `optional/` is included).

@@ -18,6 +18,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::error::Violation;
+use super::uri::resolve_uri;
 
 /// How deep `$ref`s and nested schemas may go before validation stops descending; it bounds the
 /// work on recursive schemas.
@@ -805,132 +806,6 @@ impl Index {
             _ => {}
         }
     }
-}
-
-/// The parts of a URI reference (RFC 3986, section 3).
-struct UriParts<'a> {
-    scheme: Option<&'a str>,
-    authority: Option<&'a str>,
-    path: &'a str,
-    query: Option<&'a str>,
-    fragment: Option<&'a str>,
-}
-
-fn split_uri(text: &str) -> UriParts<'_> {
-    let (rest, fragment) = match text.split_once('#') {
-        Some((rest, fragment)) => (rest, Some(fragment)),
-        None => (text, None),
-    };
-    let (rest, query) = match rest.split_once('?') {
-        Some((rest, query)) => (rest, Some(query)),
-        None => (rest, None),
-    };
-    let (scheme, rest) = match rest.find(':') {
-        Some(colon)
-            if rest[..colon].starts_with(|c: char| c.is_ascii_alphabetic())
-                && rest[..colon]
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) =>
-        {
-            (Some(&rest[..colon]), &rest[colon + 1..])
-        }
-        _ => (None, rest),
-    };
-    let (authority, path) = match rest.strip_prefix("//") {
-        Some(after) => {
-            let end = after.find('/').unwrap_or(after.len());
-            (Some(&after[..end]), &after[end..])
-        }
-        None => (None, rest),
-    };
-    UriParts {
-        scheme,
-        authority,
-        path,
-        query,
-        fragment,
-    }
-}
-
-/// RFC 3986, section 5.2.4.
-fn remove_dot_segments(path: &str) -> String {
-    let mut output: Vec<&str> = Vec::new();
-    let absolute = path.starts_with('/');
-    let segments: Vec<&str> = path.split('/').collect();
-    let last = segments.len().saturating_sub(1);
-    let mut trailing = false;
-    for (index, segment) in segments.iter().enumerate() {
-        match *segment {
-            "." => trailing = index == last,
-            ".." => {
-                if output.len() > usize::from(absolute) {
-                    output.pop();
-                }
-                trailing = index == last;
-            }
-            other => {
-                output.push(other);
-                trailing = false;
-            }
-        }
-    }
-    let mut joined = output.join("/");
-    if trailing && !joined.ends_with('/') {
-        joined.push('/');
-    }
-    if absolute && !joined.starts_with('/') {
-        joined.insert(0, '/');
-    }
-    joined
-}
-
-/// Resolves the URI reference `reference` against the absolute URI `base` (RFC 3986, 5.2.2).
-fn resolve_uri(base: &str, reference: &str) -> String {
-    let b = split_uri(base);
-    let r = split_uri(reference);
-    let (scheme, authority, path, query) = if r.scheme.is_some() {
-        (r.scheme, r.authority, remove_dot_segments(r.path), r.query)
-    } else if r.authority.is_some() {
-        (b.scheme, r.authority, remove_dot_segments(r.path), r.query)
-    } else if r.path.is_empty() {
-        (
-            b.scheme,
-            b.authority,
-            b.path.to_string(),
-            r.query.or(b.query),
-        )
-    } else if r.path.starts_with('/') {
-        (b.scheme, b.authority, remove_dot_segments(r.path), r.query)
-    } else {
-        let merged = if b.authority.is_some() && b.path.is_empty() {
-            format!("/{}", r.path)
-        } else {
-            match b.path.rfind('/') {
-                Some(slash) => format!("{}{}", &b.path[..=slash], r.path),
-                None => r.path.to_string(),
-            }
-        };
-        (b.scheme, b.authority, remove_dot_segments(&merged), r.query)
-    };
-    let mut out = String::new();
-    if let Some(scheme) = scheme {
-        out.push_str(scheme);
-        out.push(':');
-    }
-    if let Some(authority) = authority {
-        out.push_str("//");
-        out.push_str(authority);
-    }
-    out.push_str(&path);
-    if let Some(query) = query {
-        out.push('?');
-        out.push_str(query);
-    }
-    if let Some(fragment) = r.fragment {
-        out.push('#');
-        out.push_str(fragment);
-    }
-    out
 }
 
 fn push(out: &mut Vec<Violation>, path: &str, message: String) {

@@ -27,6 +27,7 @@ const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../runtime/rmcp_transport.rs"),
     ),
     ("transport.rs", include_str!("../../runtime/transport.rs")),
+    ("uri.rs", include_str!("../../runtime/uri.rs")),
     ("validate.rs", include_str!("../../runtime/validate.rs")),
 ];
 
