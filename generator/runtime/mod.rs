@@ -5,7 +5,8 @@
 //! typed parameters and namespaced methods on top of it. With the `transport-rmcp` feature (on
 //! by default), [`Client::connect_http`] and [`Client::spawn_stdio`] reach real MCP servers
 //! through rmcp. Generated input types check their schema with [`Validator`] before a
-//! call is sent; locale enums get their lookups from [`locale`].
+//! call is sent; locale enums get their lookups from [`locale`]; generated types read and write
+//! their JSON through [`wire`].
 
 mod client;
 mod error;
@@ -19,6 +20,7 @@ mod rmcp_transport;
 mod transport;
 mod uri;
 mod validate;
+pub mod wire;
 
 pub use self::client::{Call, Client, DEFAULT_TIMEOUT};
 pub use self::error::{

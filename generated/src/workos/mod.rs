@@ -47,6 +47,7 @@ impl Client {
         crate::runtime::StdioBuilder::new(command, args)
     }
     /// The tools under `user_management`.
+    #[inline]
     pub fn user_management(&self) -> UserManagement<'_> {
         UserManagement {
             client: &self.client,
@@ -65,6 +66,7 @@ pub struct UserManagement<'a> {
 }
 impl<'a> UserManagement<'a> {
     /// The tools under `user_management.invitations`.
+    #[inline]
     pub fn invitations(&self) -> UserManagementInvitations<'a> {
         UserManagementInvitations {
             client: self.client,

@@ -22,13 +22,12 @@ pub(crate) fn string_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> 
         None => quote! {
             impl ::std::str::FromStr for #name {
                 type Err = crate::runtime::ParseEnumError;
-
+                #[inline]
                 fn from_str(value: &str) -> ::std::result::Result<Self, crate::runtime::ParseEnumError> {
-                    const VALUES: &[&str] = &[#(#values),*];
                     match value {
                         #(#values => ::std::result::Result::Ok(Self::#idents),)*
                         _ => ::std::result::Result::Err(
-                            crate::runtime::ParseEnumError::new(#type_name, value, VALUES),
+                            crate::runtime::ParseEnumError::new(#type_name, value, Self::WIRE),
                         ),
                     }
                 }
@@ -37,14 +36,10 @@ pub(crate) fn string_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> 
     };
     quote! {
         #[doc = #doc]
-        #[derive(
-            ::serde::Serialize, ::serde::Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash,
-            PartialOrd, Ord
-        )]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #(
                 #[doc = #variant_docs]
-                #[serde(rename = #values)]
                 #idents,
             )*
         }
@@ -53,7 +48,11 @@ pub(crate) fn string_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> 
             /// Every value, in schema order.
             pub const ALL: &'static [Self] = &[#(Self::#idents),*];
 
+            /// The wire value of each of [`Self::ALL`], in the same order.
+            const WIRE: &'static [&'static str] = &[#(#values),*];
+
             /// The exact string sent on the wire.
+            #[inline]
             pub const fn as_str(&self) -> &'static str {
                 match self {
                     #(Self::#idents => #values,)*
@@ -62,12 +61,14 @@ pub(crate) fn string_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> 
         }
 
         impl ::std::fmt::Display for #name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
         impl ::std::convert::AsRef<str> for #name {
+            #[inline]
             fn as_ref(&self) -> &str {
                 self.as_str()
             }
@@ -75,9 +76,23 @@ pub(crate) fn string_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> 
 
         #parsing
 
+        impl ::serde::Serialize for #name {
+            #[inline]
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            /// Only the exact wire values; parsing with `FromStr` may accept more.
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                crate::runtime::wire::string_enum(deserializer, Self::ALL, Self::WIRE)
+            }
+        }
+
         impl ::std::convert::TryFrom<&str> for #name {
             type Error = crate::runtime::ParseEnumError;
-
+            #[inline]
             fn try_from(value: &str) -> ::std::result::Result<Self, crate::runtime::ParseEnumError> {
                 value.parse()
             }
@@ -113,6 +128,7 @@ fn open_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> TokenStream {
             pub const ALL: &'static [Self] = &[#(Self::#idents),*];
 
             /// The exact string on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     #(Self::#idents => #values,)*
@@ -122,12 +138,14 @@ fn open_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> TokenStream {
         }
 
         impl ::std::fmt::Display for #name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
         impl ::std::convert::AsRef<str> for #name {
+            #[inline]
             fn as_ref(&self) -> &str {
                 self.as_str()
             }
@@ -135,7 +153,7 @@ fn open_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> TokenStream {
 
         impl ::std::str::FromStr for #name {
             type Err = ::std::convert::Infallible;
-
+            #[inline]
             fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
                 ::std::result::Result::Ok(match value {
                     #(#values => Self::#idents,)*
@@ -145,6 +163,7 @@ fn open_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> TokenStream {
         }
 
         impl ::std::convert::From<&str> for #name {
+            #[inline]
             fn from(value: &str) -> Self {
                 match value.parse() {
                     ::std::result::Result::Ok(parsed) => parsed,
@@ -154,6 +173,7 @@ fn open_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> TokenStream {
         }
 
         impl ::serde::Serialize for #name {
+            #[inline]
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }

@@ -86,34 +86,38 @@ pub(crate) fn impls(ty: &EnumType, info: &LocaleInfo) -> TokenStream {
                     default_scripts: &[#(#defaults),*],
                 }
             };
-
+            #[inline]
             fn locale_row(&self) -> &'static crate::runtime::locale::LocaleRow {
                 // `ALL` and the rows are generated together, one row per variant in order.
                 const ROWS: &[crate::runtime::locale::LocaleRow] = #name::LOCALE_TABLE.rows;
                 &ROWS[*self as usize]
             }
-
+            #[inline]
             fn from_index(index: usize) -> ::std::option::Option<Self> {
                 Self::ALL.get(index).copied()
             }
 
             /// The language subtag (`es` for `es-419`).
+            #[inline]
             pub fn language(&self) -> &'static str {
                 self.locale_row().language
             }
 
             /// The region subtag, if the value has one (`419` for `es-419`).
+            #[inline]
             pub fn region(&self) -> ::std::option::Option<&'static str> {
                 self.locale_row().region
             }
 
             /// The script subtag, if the value has one (`Hant` for `zh-Hant-TW`).
+            #[inline]
             pub fn script(&self) -> ::std::option::Option<&'static str> {
                 self.locale_row().script
             }
 
             /// The CLDR fallback chain that lookups walk, from this value down to the last step
             /// before the root: `["es-419", "es"]`, `["pt-AO", "pt-PT", "pt"]`.
+            #[inline]
             pub fn fallback_chain(&self) -> &'static [&'static str] {
                 self.locale_row().chain
             }
@@ -122,6 +126,7 @@ pub(crate) fn impls(ty: &EnumType, info: &LocaleInfo) -> TokenStream {
             /// q-value, each looked up (RFC 4647) through CLDR parent locales, likely subtags
             /// and aliases. `*` is skipped, so `None` (nothing acceptable, or only `*`) means
             /// "use your default". A malformed range is skipped; nothing panics.
+            #[inline]
             pub fn negotiate(accept_language: &str) -> ::std::option::Option<Self> {
                 Self::LOCALE_TABLE
                     .negotiate(accept_language)
@@ -130,6 +135,7 @@ pub(crate) fn impls(ty: &EnumType, info: &LocaleInfo) -> TokenStream {
 
             /// The value for the first of `wanted` (most preferred first, such as a user
             /// profile's languages) that has one, looked up as in [`negotiate`](Self::negotiate).
+            #[inline]
             pub fn best_match<'a>(
                 wanted: impl ::std::iter::IntoIterator<Item = &'a str>,
             ) -> ::std::option::Option<Self> {
@@ -142,6 +148,7 @@ pub(crate) fn impls(ty: &EnumType, info: &LocaleInfo) -> TokenStream {
 
             /// The value spelled `value`, ignoring case and reading `_` as `-`; an unknown tag's
             /// error names the closest values.
+            #[inline]
             fn from_str(value: &str) -> ::std::result::Result<Self, crate::runtime::ParseEnumError> {
                 let index = Self::LOCALE_TABLE.parse(value)?;
                 Self::from_index(index).ok_or_else(|| {
@@ -152,6 +159,7 @@ pub(crate) fn impls(ty: &EnumType, info: &LocaleInfo) -> TokenStream {
 
         #[cfg(feature = #ICU_FEATURE)]
         impl ::std::convert::From<#name> for ::icu_locale_core::LanguageIdentifier {
+            #[inline]
             fn from(value: #name) -> Self {
                 // toolgen checked that every value parses with icu_locale_core.
                 Self::try_from_str(value.as_str()).unwrap_or(Self::UNKNOWN)
@@ -161,7 +169,7 @@ pub(crate) fn impls(ty: &EnumType, info: &LocaleInfo) -> TokenStream {
         #[cfg(feature = #ICU_FEATURE)]
         impl ::std::convert::TryFrom<&::icu_locale_core::LanguageIdentifier> for #name {
             type Error = crate::runtime::ParseEnumError;
-
+            #[inline]
             fn try_from(
                 value: &::icu_locale_core::LanguageIdentifier,
             ) -> ::std::result::Result<Self, crate::runtime::ParseEnumError> {

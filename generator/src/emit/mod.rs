@@ -4,6 +4,7 @@
 mod enums;
 mod locale;
 mod types;
+mod wire;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -29,6 +30,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("transport.rs", include_str!("../../runtime/transport.rs")),
     ("uri.rs", include_str!("../../runtime/uri.rs")),
     ("validate.rs", include_str!("../../runtime/validate.rs")),
+    ("wire.rs", include_str!("../../runtime/wire.rs")),
 ];
 
 /// What the generated crate is called and how its docs are written.
@@ -390,6 +392,7 @@ fn namespace_methods(namespace: &Namespace) -> Vec<TokenStream> {
             };
             quote! {
                 #[doc = #doc]
+                #[inline]
                 pub fn #method(&self) -> #accessor<#lifetime> {
                     #accessor { client: #client }
                 }
@@ -610,6 +613,7 @@ fn tool_module(
             /// # Errors
             ///
             /// Every violation, each with the JSON pointer of the offending value.
+            #[inline]
             pub fn validate(&self) -> ::std::result::Result<(), ::std::vec::Vec<crate::runtime::Violation>> {
                 static VALIDATOR: ::std::sync::OnceLock<crate::runtime::Validator> = ::std::sync::OnceLock::new();
                 VALIDATOR
@@ -620,6 +624,7 @@ fn tool_module(
 
         impl #accessor #lifetime {
             #[doc = #method_doc]
+            #[inline]
             pub fn #method(&self, params: &#params) -> crate::runtime::Call<#output> {
                 match params.validate() {
                     ::std::result::Result::Ok(()) => #call,

@@ -150,6 +150,9 @@ pub(crate) fn tool_types(
             derive_default_with_extra(item);
         }
     }
+    super::wire::compact(&mut items);
+    let mut defer = DeferCodegen;
+    items.iter_mut().for_each(|item| defer.visit_item_mut(item));
     let local_names: Vec<&str> = op.local_enums.iter().map(|e| e.name.as_str()).collect();
     for item in &items {
         if let Some(name) = item_name(item)
@@ -782,6 +785,30 @@ fn clean(items: Vec<syn::Item>, uses_error: bool) -> Vec<syn::Item> {
     let mut fill = FillDocs;
     out.iter_mut().for_each(|item| fill.visit_item_mut(item));
     out
+}
+
+/// Marks every function `#[inline]`. A tool's types and impls are not generic, so without it
+/// rustc would compile all of them to machine code in the SDK crate itself; with it, a function is
+/// compiled in the crate that calls it, when it calls it. An application that uses a few tools of a
+/// large provider pays for those few (the compile-cost figures in `README.md`).
+struct DeferCodegen;
+
+fn add_inline(attrs: &mut Vec<syn::Attribute>) {
+    if !attrs.iter().any(|a| a.path().is_ident("inline")) {
+        attrs.push(syn::parse_quote!(#[inline]));
+    }
+}
+
+impl VisitMut for DeferCodegen {
+    fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+        add_inline(&mut f.attrs);
+        syn::visit_mut::visit_impl_item_fn_mut(self, f);
+    }
+
+    fn visit_item_fn_mut(&mut self, f: &mut syn::ItemFn) {
+        add_inline(&mut f.attrs);
+        syn::visit_mut::visit_item_fn_mut(self, f);
+    }
 }
 
 /// Gives every public field and variant that typify left undocumented (those whose schema is a

@@ -3,313 +3,261 @@
 
 //! `user_management.invitations.create`: Sends an invitation email to the recipient.
 /// The arguments of the tool `user_management.invitations.create`, for [`UserManagementInvitations::create`](crate::workos::UserManagementInvitations::create).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateParams {
     /// The email address of the recipient.
     pub email: ::std::string::String,
     /// How many days the invitations will be valid for. Must be between 1 and 30 days. Defaults to 7 days if not specified.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_in_days: ::std::option::Option<::std::num::NonZeroU64>,
     /// The ID of the [user](https://workos.com/docs/reference/authkit/user) who invites the recipient. The invitation email will mention the name of this user.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inviter_user_id: ::std::option::Option<::std::string::String>,
     /// The locale to use when rendering the invitation email. See [supported locales](https://workos.com/docs/authkit/hosted-ui/localization).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<Locale>,
     /// The ID of the [organization](https://workos.com/docs/reference/organization) that the recipient will join.
     pub organization_id: ::std::string::String,
     /// The [role](https://workos.com/docs/authkit/roles) that the recipient will receive when they join the organization in the invitation.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_slug: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not name, kept as they are: they are sent, and a value read from JSON writes them back unchanged.
-    #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for CreateParams {
+    #[inline]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        #[inline]
+        fn write(this: &CreateParams) -> crate::runtime::wire::Written {
+            let mut out = crate::runtime::wire::Writer::new();
+            out.field("email", &this.email)?;
+            out.some("expires_in_days", &this.expires_in_days)?;
+            out.some("inviter_user_id", &this.inviter_user_id)?;
+            out.some("locale", &this.locale)?;
+            out.field("organization_id", &this.organization_id)?;
+            out.some("role_slug", &this.role_slug)?;
+            out.flatten(&this.extra)?;
+            ::std::result::Result::Ok(out.finish())
+        }
+        crate::runtime::wire::serialize(write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateParams {
+    #[inline]
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[inline]
+        fn read(
+            input: &mut crate::runtime::wire::Reader,
+        ) -> crate::runtime::wire::Read<CreateParams> {
+            ::std::result::Result::Ok(CreateParams {
+                email: input.field("email")?,
+                expires_in_days: input.field("expires_in_days")?,
+                inviter_user_id: input.field("inviter_user_id")?,
+                locale: input.field("locale")?,
+                organization_id: input.field("organization_id")?,
+                role_slug: input.field("role_slug")?,
+                extra: input.rest()?,
+            })
+        }
+        crate::runtime::wire::deserialize(
+            deserializer,
+            &[
+                "email",
+                "expires_in_days",
+                "inviter_user_id",
+                "locale",
+                "organization_id",
+                "role_slug",
+            ],
+            read,
+        )
+    }
 }
 /// The locale to use when rendering the invitation email. See [supported locales](https://workos.com/docs/authkit/hosted-ui/localization).
 ///
 /// A locale enum: every value is a BCP 47 language tag. [`negotiate`](Self::negotiate) picks a value for an `Accept-Language` header and [`best_match`](Self::best_match) for a list of preferences, falling back through CLDR parent locales (`es-MX` ⇒ `es-419`), likely subtags (`zh-Hant` ⇒ `zh-TW`) and language aliases (`iw` for `he`, `no` and `nb`). Parsing ignores case and reads `_` as `-` (`"DE_DE"` is `"de-DE"`). The CLDR data (49.0.0) was resolved by toolgen into the tables below; with the feature `icu` the values convert to and from `icu_locale_core::LanguageIdentifier`.
-#[derive(
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Locale {
     /// `af`
-    #[serde(rename = "af")]
     Af,
     /// `am`
-    #[serde(rename = "am")]
     Am,
     /// `ar`
-    #[serde(rename = "ar")]
     Ar,
     /// `bg`
-    #[serde(rename = "bg")]
     Bg,
     /// `bn`
-    #[serde(rename = "bn")]
     Bn,
     /// `bs`
-    #[serde(rename = "bs")]
     Bs,
     /// `ca`
-    #[serde(rename = "ca")]
     Ca,
     /// `cs`
-    #[serde(rename = "cs")]
     Cs,
     /// `da`
-    #[serde(rename = "da")]
     Da,
     /// `de`
-    #[serde(rename = "de")]
     De,
     /// `de-DE`
-    #[serde(rename = "de-DE")]
     DeDe,
     /// `el`
-    #[serde(rename = "el")]
     El,
     /// `en`
-    #[serde(rename = "en")]
     En,
     /// `en-AU`
-    #[serde(rename = "en-AU")]
     EnAu,
     /// `en-CA`
-    #[serde(rename = "en-CA")]
     EnCa,
     /// `en-GB`
-    #[serde(rename = "en-GB")]
     EnGb,
     /// `en-US`
-    #[serde(rename = "en-US")]
     EnUs,
     /// `es`
-    #[serde(rename = "es")]
     Es,
     /// `es-419`
-    #[serde(rename = "es-419")]
     Es419,
     /// `es-ES`
-    #[serde(rename = "es-ES")]
     EsEs,
     /// `es-US`
-    #[serde(rename = "es-US")]
     EsUs,
     /// `et`
-    #[serde(rename = "et")]
     Et,
     /// `fa`
-    #[serde(rename = "fa")]
     Fa,
     /// `fi`
-    #[serde(rename = "fi")]
     Fi,
     /// `fil`
-    #[serde(rename = "fil")]
     Fil,
     /// `fr`
-    #[serde(rename = "fr")]
     Fr,
     /// `fr-BE`
-    #[serde(rename = "fr-BE")]
     FrBe,
     /// `fr-CA`
-    #[serde(rename = "fr-CA")]
     FrCa,
     /// `fr-FR`
-    #[serde(rename = "fr-FR")]
     FrFr,
     /// `fy`
-    #[serde(rename = "fy")]
     Fy,
     /// `gl`
-    #[serde(rename = "gl")]
     Gl,
     /// `gu`
-    #[serde(rename = "gu")]
     Gu,
     /// `ha`
-    #[serde(rename = "ha")]
     Ha,
     /// `he`
-    #[serde(rename = "he")]
     He,
     /// `hi`
-    #[serde(rename = "hi")]
     Hi,
     /// `hr`
-    #[serde(rename = "hr")]
     Hr,
     /// `hu`
-    #[serde(rename = "hu")]
     Hu,
     /// `hy`
-    #[serde(rename = "hy")]
     Hy,
     /// `id`
-    #[serde(rename = "id")]
     Id,
     /// `is`
-    #[serde(rename = "is")]
     Is,
     /// `it`
-    #[serde(rename = "it")]
     It,
     /// `it-IT`
-    #[serde(rename = "it-IT")]
     ItIt,
     /// `ja`
-    #[serde(rename = "ja")]
     Ja,
     /// `jv`
-    #[serde(rename = "jv")]
     Jv,
     /// `ka`
-    #[serde(rename = "ka")]
     Ka,
     /// `kk`
-    #[serde(rename = "kk")]
     Kk,
     /// `km`
-    #[serde(rename = "km")]
     Km,
     /// `kn`
-    #[serde(rename = "kn")]
     Kn,
     /// `ko`
-    #[serde(rename = "ko")]
     Ko,
     /// `lt`
-    #[serde(rename = "lt")]
     Lt,
     /// `lv`
-    #[serde(rename = "lv")]
     Lv,
     /// `mk`
-    #[serde(rename = "mk")]
     Mk,
     /// `ml`
-    #[serde(rename = "ml")]
     Ml,
     /// `mn`
-    #[serde(rename = "mn")]
     Mn,
     /// `mr`
-    #[serde(rename = "mr")]
     Mr,
     /// `ms`
-    #[serde(rename = "ms")]
     Ms,
     /// `my`
-    #[serde(rename = "my")]
     My,
     /// `nb`
-    #[serde(rename = "nb")]
     Nb,
     /// `ne`
-    #[serde(rename = "ne")]
     Ne,
     /// `nl`
-    #[serde(rename = "nl")]
     Nl,
     /// `nl-BE`
-    #[serde(rename = "nl-BE")]
     NlBe,
     /// `nl-NL`
-    #[serde(rename = "nl-NL")]
     NlNl,
     /// `nn`
-    #[serde(rename = "nn")]
     Nn,
     /// `no`
-    #[serde(rename = "no")]
     No,
     /// `pa`
-    #[serde(rename = "pa")]
     Pa,
     /// `pl`
-    #[serde(rename = "pl")]
     Pl,
     /// `pt`
-    #[serde(rename = "pt")]
     Pt,
     /// `pt-BR`
-    #[serde(rename = "pt-BR")]
     PtBr,
     /// `pt-PT`
-    #[serde(rename = "pt-PT")]
     PtPt,
     /// `ro`
-    #[serde(rename = "ro")]
     Ro,
     /// `ru`
-    #[serde(rename = "ru")]
     Ru,
     /// `sk`
-    #[serde(rename = "sk")]
     Sk,
     /// `sl`
-    #[serde(rename = "sl")]
     Sl,
     /// `sq`
-    #[serde(rename = "sq")]
     Sq,
     /// `sr`
-    #[serde(rename = "sr")]
     Sr,
     /// `sv`
-    #[serde(rename = "sv")]
     Sv,
     /// `sw`
-    #[serde(rename = "sw")]
     Sw,
     /// `ta`
-    #[serde(rename = "ta")]
     Ta,
     /// `te`
-    #[serde(rename = "te")]
     Te,
     /// `th`
-    #[serde(rename = "th")]
     Th,
     /// `tr`
-    #[serde(rename = "tr")]
     Tr,
     /// `uk`
-    #[serde(rename = "uk")]
     Uk,
     /// `ur`
-    #[serde(rename = "ur")]
     Ur,
     /// `uz`
-    #[serde(rename = "uz")]
     Uz,
     /// `vi`
-    #[serde(rename = "vi")]
     Vi,
     /// `zh`
-    #[serde(rename = "zh")]
     Zh,
     /// `zh-CN`
-    #[serde(rename = "zh-CN")]
     ZhCn,
     /// `zh-HK`
-    #[serde(rename = "zh-HK")]
     ZhHk,
     /// `zh-TW`
-    #[serde(rename = "zh-TW")]
     ZhTw,
     /// `zu`
-    #[serde(rename = "zu")]
     Zu,
 }
 impl Locale {
@@ -406,7 +354,101 @@ impl Locale {
         Self::ZhTw,
         Self::Zu,
     ];
+    /// The wire value of each of [`Self::ALL`], in the same order.
+    const WIRE: &'static [&'static str] = &[
+        "af",
+        "am",
+        "ar",
+        "bg",
+        "bn",
+        "bs",
+        "ca",
+        "cs",
+        "da",
+        "de",
+        "de-DE",
+        "el",
+        "en",
+        "en-AU",
+        "en-CA",
+        "en-GB",
+        "en-US",
+        "es",
+        "es-419",
+        "es-ES",
+        "es-US",
+        "et",
+        "fa",
+        "fi",
+        "fil",
+        "fr",
+        "fr-BE",
+        "fr-CA",
+        "fr-FR",
+        "fy",
+        "gl",
+        "gu",
+        "ha",
+        "he",
+        "hi",
+        "hr",
+        "hu",
+        "hy",
+        "id",
+        "is",
+        "it",
+        "it-IT",
+        "ja",
+        "jv",
+        "ka",
+        "kk",
+        "km",
+        "kn",
+        "ko",
+        "lt",
+        "lv",
+        "mk",
+        "ml",
+        "mn",
+        "mr",
+        "ms",
+        "my",
+        "nb",
+        "ne",
+        "nl",
+        "nl-BE",
+        "nl-NL",
+        "nn",
+        "no",
+        "pa",
+        "pl",
+        "pt",
+        "pt-BR",
+        "pt-PT",
+        "ro",
+        "ru",
+        "sk",
+        "sl",
+        "sq",
+        "sr",
+        "sv",
+        "sw",
+        "ta",
+        "te",
+        "th",
+        "tr",
+        "uk",
+        "ur",
+        "uz",
+        "vi",
+        "zh",
+        "zh-CN",
+        "zh-HK",
+        "zh-TW",
+        "zu",
+    ];
     /// The exact string sent on the wire.
+    #[inline]
     pub const fn as_str(&self) -> &'static str {
         match self {
             Self::Af => "af",
@@ -503,11 +545,13 @@ impl Locale {
     }
 }
 impl ::std::fmt::Display for Locale {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::std::convert::AsRef<str> for Locale {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1314,27 +1358,33 @@ impl Locale {
             ],
         }
     };
+    #[inline]
     fn locale_row(&self) -> &'static crate::runtime::locale::LocaleRow {
         const ROWS: &[crate::runtime::locale::LocaleRow] = Locale::LOCALE_TABLE.rows;
         &ROWS[*self as usize]
     }
+    #[inline]
     fn from_index(index: usize) -> ::std::option::Option<Self> {
         Self::ALL.get(index).copied()
     }
     /// The language subtag (`es` for `es-419`).
+    #[inline]
     pub fn language(&self) -> &'static str {
         self.locale_row().language
     }
     /// The region subtag, if the value has one (`419` for `es-419`).
+    #[inline]
     pub fn region(&self) -> ::std::option::Option<&'static str> {
         self.locale_row().region
     }
     /// The script subtag, if the value has one (`Hant` for `zh-Hant-TW`).
+    #[inline]
     pub fn script(&self) -> ::std::option::Option<&'static str> {
         self.locale_row().script
     }
     /// The CLDR fallback chain that lookups walk, from this value down to the last step
     /// before the root: `["es-419", "es"]`, `["pt-AO", "pt-PT", "pt"]`.
+    #[inline]
     pub fn fallback_chain(&self) -> &'static [&'static str] {
         self.locale_row().chain
     }
@@ -1342,11 +1392,13 @@ impl Locale {
     /// q-value, each looked up (RFC 4647) through CLDR parent locales, likely subtags
     /// and aliases. `*` is skipped, so `None` (nothing acceptable, or only `*`) means
     /// "use your default". A malformed range is skipped; nothing panics.
+    #[inline]
     pub fn negotiate(accept_language: &str) -> ::std::option::Option<Self> {
         Self::LOCALE_TABLE.negotiate(accept_language).and_then(Self::from_index)
     }
     /// The value for the first of `wanted` (most preferred first, such as a user
     /// profile's languages) that has one, looked up as in [`negotiate`](Self::negotiate).
+    #[inline]
     pub fn best_match<'a>(
         wanted: impl ::std::iter::IntoIterator<Item = &'a str>,
     ) -> ::std::option::Option<Self> {
@@ -1357,6 +1409,7 @@ impl ::std::str::FromStr for Locale {
     type Err = crate::runtime::ParseEnumError;
     /// The value spelled `value`, ignoring case and reading `_` as `-`; an unknown tag's
     /// error names the closest values.
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, crate::runtime::ParseEnumError> {
@@ -1367,6 +1420,7 @@ impl ::std::str::FromStr for Locale {
 }
 #[cfg(feature = "icu")]
 impl ::std::convert::From<Locale> for ::icu_locale_core::LanguageIdentifier {
+    #[inline]
     fn from(value: Locale) -> Self {
         Self::try_from_str(value.as_str()).unwrap_or(Self::UNKNOWN)
     }
@@ -1374,14 +1428,33 @@ impl ::std::convert::From<Locale> for ::icu_locale_core::LanguageIdentifier {
 #[cfg(feature = "icu")]
 impl ::std::convert::TryFrom<&::icu_locale_core::LanguageIdentifier> for Locale {
     type Error = crate::runtime::ParseEnumError;
+    #[inline]
     fn try_from(
         value: &::icu_locale_core::LanguageIdentifier,
     ) -> ::std::result::Result<Self, crate::runtime::ParseEnumError> {
         value.to_string().parse()
     }
 }
+impl ::serde::Serialize for Locale {
+    #[inline]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Locale {
+    /// Only the exact wire values; parsing with `FromStr` may accept more.
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::wire::string_enum(deserializer, Self::ALL, Self::WIRE)
+    }
+}
 impl ::std::convert::TryFrom<&str> for Locale {
     type Error = crate::runtime::ParseEnumError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, crate::runtime::ParseEnumError> {
@@ -1398,6 +1471,7 @@ impl CreateParams {
     /// # Errors
     ///
     /// Every violation, each with the JSON pointer of the offending value.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), ::std::vec::Vec<crate::runtime::Violation>> {
@@ -1415,6 +1489,7 @@ impl crate::workos::UserManagementInvitations<'_> {
     /// # Errors
     ///
     /// Returns [`Error::InvalidArguments`](crate::runtime::Error::InvalidArguments), without sending anything, when the arguments break the tool's schema; [`Error::Tool`](crate::runtime::Error::Tool) when the tool reports an error; and the other [`Error`](crate::runtime::Error) variants when the call fails.
+    #[inline]
     pub fn create(
         &self,
         params: &CreateParams,

@@ -1,0 +1,320 @@
+//! How generated types go to and from JSON: the small, shared code behind their `Serialize` and
+//! `Deserialize` impls.
+//!
+//! `#[derive(Serialize, Deserialize)]` writes a visitor, a field enum and a sequence form for every
+//! struct, generic over the serializer; for a crate of a thousand tools that code is most of its
+//! build time. Generated structs and string enums instead implement both traits in a few lines
+//! each, through this module: a struct becomes a JSON object field by field in one non-generic
+//! function and is read back the same way. The generic parts here are instantiated once per field
+//! type (`String`, `Option<i64>`, ...) and once per serializer, and are shared by every type.
+//!
+//! The JSON is the same as serde's derive would read and write, with these differences:
+//! - an error names where it happened as a JSON pointer (`/rule/policy: invalid type: ...`),
+//!   in place of serde_json's line and column;
+//! - keys come out in `serde_json::Map`'s order, not in field order;
+//! - only the JSON object form is read (serde's derive also reads a struct from a sequence);
+//! - a repeated key keeps its last value instead of failing.
+//!
+//! This module supports the generated code; its items are not meant to be called directly.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde::ser::{self, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+/// The object a generated type's fields were written into.
+pub type Written = Result<Map<String, Value>, serde_json::Error>;
+
+/// A generated type read from an object, or where and why that failed.
+pub type Read<T> = Result<T, FieldError>;
+
+/// A JSON object being written, one field at a time.
+#[derive(Debug, Default)]
+pub struct Writer {
+    map: Map<String, Value>,
+}
+
+impl Writer {
+    /// An empty object.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Writes `value` as the property `name`.
+    pub fn field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        let value = serde_json::to_value(value)?;
+        self.map.insert(name.to_string(), value);
+        Ok(())
+    }
+
+    /// Writes `value` as the property `name` when it is `Some`; `None` leaves the property out.
+    pub fn some<T: Serialize>(
+        &mut self,
+        name: &str,
+        value: &Option<T>,
+    ) -> Result<(), serde_json::Error> {
+        match value {
+            Some(value) => self.field(name, value),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes the properties of `value`, which must serialize as an object (a field that holds
+    /// the properties the schema does not name).
+    pub fn flatten<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), serde_json::Error> {
+        match serde_json::to_value(value)? {
+            Value::Object(map) => {
+                self.map.extend(map);
+                Ok(())
+            }
+            Value::Null => Ok(()),
+            other => Err(ser::Error::custom(format_args!(
+                "can only flatten an object, not {other}"
+            ))),
+        }
+    }
+
+    /// The object written so far.
+    pub fn finish(self) -> Map<String, Value> {
+        self.map
+    }
+}
+
+/// Serializes the object that a generated type's fields were written into.
+pub fn serialize<S: Serializer>(object: Written, serializer: S) -> Result<S::Ok, S::Error> {
+    match object {
+        Ok(map) => map.serialize(serializer),
+        Err(err) => Err(ser::Error::custom(err)),
+    }
+}
+
+/// Where in a value an error happened, and what it was.
+#[derive(Debug)]
+pub struct FieldError {
+    pointer: String,
+    message: String,
+}
+
+impl FieldError {
+    fn at(name: &str, inner: serde_json::Error) -> Self {
+        let text = inner.to_string();
+        // An error from a nested generated type already starts with its own pointer.
+        let (pointer, message) = match text.strip_prefix('/') {
+            Some(rest) => match rest.split_once(": ") {
+                Some((inner_pointer, message)) => (
+                    format!("/{}/{inner_pointer}", escape(name)),
+                    message.to_string(),
+                ),
+                None => (format!("/{}", escape(name)), text.clone()),
+            },
+            None => (format!("/{}", escape(name)), text),
+        };
+        Self { pointer, message }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.pointer.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.pointer, self.message)
+        }
+    }
+}
+
+/// A property name as a JSON pointer token (RFC 6901).
+fn escape(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+/// A JSON object being read into a generated struct, one field at a time.
+#[derive(Debug)]
+pub struct Reader {
+    map: Map<String, Value>,
+    known: &'static [&'static str],
+}
+
+impl Reader {
+    /// Reads the property `name`. When it is absent the field's type decides, as with serde's
+    /// derive: an `Option` is `None`, anything else is a missing-field error.
+    pub fn field<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<T, FieldError> {
+        match self.map.remove(name) {
+            Some(value) => T::deserialize(value).map_err(|err| FieldError::at(name, err)),
+            None => T::deserialize(Missing(name)).map_err(|err| FieldError {
+                pointer: String::new(),
+                message: err.to_string(),
+            }),
+        }
+    }
+
+    /// Reads the property `name` when it is there.
+    pub fn optional<T: DeserializeOwned>(
+        &mut self,
+        name: &'static str,
+    ) -> Result<Option<T>, FieldError> {
+        self.map
+            .remove(name)
+            .map(|value| T::deserialize(value).map_err(|err| FieldError::at(name, err)))
+            .transpose()
+    }
+
+    /// Reads the property `name` with a `deserialize_with` function, when it is there.
+    pub fn optional_with<T>(
+        &mut self,
+        name: &'static str,
+        read: fn(Value) -> Result<T, serde_json::Error>,
+    ) -> Result<Option<T>, FieldError> {
+        self.map
+            .remove(name)
+            .map(|value| read(value).map_err(|err| FieldError::at(name, err)))
+            .transpose()
+    }
+
+    /// The error for a property that must be there and is not.
+    pub fn missing(name: &'static str) -> FieldError {
+        FieldError {
+            pointer: String::new(),
+            message: format!("missing field `{name}`"),
+        }
+    }
+
+    /// The properties no field took, read as the field that keeps them.
+    pub fn rest<T: DeserializeOwned>(&mut self) -> Result<T, FieldError> {
+        let rest = std::mem::take(&mut self.map);
+        T::deserialize(Value::Object(rest)).map_err(|err| {
+            let text = err.to_string();
+            match text.split_once(": ") {
+                Some((pointer, message)) if pointer.starts_with('/') => FieldError {
+                    pointer: pointer.to_string(),
+                    message: message.to_string(),
+                },
+                _ => FieldError {
+                    pointer: String::new(),
+                    message: text,
+                },
+            }
+        })
+    }
+
+    /// Fails when a property is left that no field took (`additionalProperties: false`).
+    pub fn deny_unknown(&self) -> Result<(), FieldError> {
+        match self.map.keys().next() {
+            None => Ok(()),
+            Some(name) => {
+                let mut message = format!("unknown field `{name}`");
+                if self.known.is_empty() {
+                    message.push_str(", there are no fields");
+                } else {
+                    message.push_str(", expected one of ");
+                    for (i, known) in self.known.iter().enumerate() {
+                        let sep = if i == 0 { "" } else { ", " };
+                        message.push_str(&format!("{sep}`{known}`"));
+                    }
+                }
+                Err(FieldError {
+                    pointer: String::new(),
+                    message,
+                })
+            }
+        }
+    }
+}
+
+/// Deserializes a JSON object and reads a generated struct from it with `read`. `known` lists
+/// the struct's property names, for the message about an unknown one.
+pub fn deserialize<'de, D, T>(
+    deserializer: D,
+    known: &'static [&'static str],
+    read: fn(&mut Reader) -> Read<T>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let map = deserializer.deserialize_map(ObjectVisitor)?;
+    let mut reader = Reader { map, known };
+    read(&mut reader).map_err(de::Error::custom)
+}
+
+/// Reads a JSON object, naming the expected type in its error as serde's derive does.
+struct ObjectVisitor;
+
+impl<'de> Visitor<'de> for ObjectVisitor {
+    type Value = Map<String, Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+        let mut map = Map::new();
+        while let Some((key, value)) = access.next_entry::<String, Value>()? {
+            map.insert(key, value);
+        }
+        Ok(map)
+    }
+}
+
+/// Deserializes a string enum: the exact wire value `values[i]` is `all[i]`; any other string
+/// fails with serde's "unknown variant" error, which lists them all.
+pub fn string_enum<'de, D, T>(
+    deserializer: D,
+    all: &'static [T],
+    values: &'static [&'static str],
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Clone,
+{
+    let value = deserializer.deserialize_str(StrVisitor)?;
+    match values.iter().position(|known| *known == value) {
+        Some(index) => Ok(all[index].clone()),
+        None => Err(de::Error::unknown_variant(&value, values)),
+    }
+}
+
+/// Reads a string, borrowed or not.
+struct StrVisitor;
+
+impl<'de> Visitor<'de> for StrVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<String, E> {
+        Ok(value)
+    }
+}
+
+/// The deserializer for a property that is absent: an `Option` reads it as `None`, any other
+/// type fails with serde's "missing field" error.
+struct Missing(&'static str);
+
+impl<'de> Deserializer<'de> for Missing {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, Self::Error> {
+        Err(de::Error::missing_field(self.0))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_none()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}

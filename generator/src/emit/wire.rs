@@ -1,0 +1,345 @@
+//! Compact `Serialize`/`Deserialize` impls for the structs typify writes.
+//!
+//! serde's derive expands every struct into a field enum, a visitor with a map and a sequence
+//! form, and generic code per serializer; in a crate of a thousand tools that expansion is most
+//! of the build (measured in `README.md`, "Compile cost"). A struct whose serde attributes are all
+//! of the kinds below gets two short impls instead, which read and write it field by field through
+//! the runtime's `wire` module (`generator/runtime/wire.rs`): one non-generic function per
+//! direction, and generic code only in the runtime, shared by every type. Anything else (other
+//! attributes, tuple structs, several flattened fields, enums) keeps serde's derive, so an unusual
+//! shape costs build time, never correctness.
+//!
+//! Supported: container `deny_unknown_fields`; field `rename`, `default`, `default = "f"`,
+//! `skip_serializing_if = "f"`, `deserialize_with = "f"` (with `default`), and one `flatten`
+//! field that keeps the properties the other fields do not name.
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::quote;
+
+/// Replaces serde's derive on every struct in `items` that can be written compactly.
+pub(crate) fn compact(items: &mut Vec<syn::Item>) {
+    let mut out = Vec::with_capacity(items.len());
+    for mut item in items.drain(..) {
+        let mut impls = Vec::new();
+        if let syn::Item::Struct(item) = &mut item
+            && let Some(plan) = Plan::of(item)
+        {
+            impls = plan.impls(item);
+            strip(item);
+        }
+        out.push(item);
+        out.extend(impls);
+    }
+    *items = out;
+}
+
+/// What one field needs.
+struct Field {
+    ident: syn::Ident,
+    wire: String,
+    default: Fallback,
+    skip_if: Option<syn::ExprPath>,
+    deserialize_with: Option<syn::ExprPath>,
+    flatten: bool,
+}
+
+/// What an absent property becomes.
+enum Fallback {
+    None,
+    Trait,
+    Path(syn::ExprPath),
+}
+
+struct Plan {
+    fields: Vec<Field>,
+    deny_unknown: bool,
+    serialize: bool,
+    deserialize: bool,
+}
+
+impl Plan {
+    /// The plan for `item`, or `None` when serde's derive must stay.
+    fn of(item: &syn::ItemStruct) -> Option<Self> {
+        let (serialize, deserialize) = derives(&item.attrs);
+        if !(serialize || deserialize) || !item.generics.params.is_empty() {
+            return None;
+        }
+        let syn::Fields::Named(named) = &item.fields else {
+            return None;
+        };
+        let mut deny_unknown = false;
+        for (key, value) in serde_args(&item.attrs)? {
+            match (key.as_str(), value) {
+                ("deny_unknown_fields", None) => deny_unknown = true,
+                _ => return None,
+            }
+        }
+        let mut fields = Vec::new();
+        for field in &named.named {
+            let ident = field.ident.clone()?;
+            let mut out = Field {
+                wire: ident.to_string().trim_start_matches("r#").to_string(),
+                ident,
+                default: Fallback::None,
+                skip_if: None,
+                deserialize_with: None,
+                flatten: false,
+            };
+            for (key, value) in serde_args(&field.attrs)? {
+                match (key.as_str(), value) {
+                    ("rename", Some(value)) => out.wire = value,
+                    ("default", None) => out.default = Fallback::Trait,
+                    ("default", Some(path)) => out.default = Fallback::Path(path_of(&path)?),
+                    ("skip_serializing_if", Some(path)) => out.skip_if = Some(path_of(&path)?),
+                    ("deserialize_with", Some(path)) => {
+                        out.deserialize_with = Some(path_of(&path)?);
+                    }
+                    ("flatten", None) => out.flatten = true,
+                    _ => return None,
+                }
+            }
+            if out.deserialize_with.is_some() && matches!(out.default, Fallback::None) {
+                return None;
+            }
+            if out.flatten
+                && (out.deserialize_with.is_some() || !matches!(out.default, Fallback::None))
+            {
+                return None;
+            }
+            fields.push(out);
+        }
+        let flattened = fields.iter().filter(|f| f.flatten).count();
+        if flattened > 1 || (flattened == 1 && deny_unknown) {
+            return None;
+        }
+        // Two fields on one wire name would need serde's own rules.
+        let mut names: Vec<&str> = fields
+            .iter()
+            .filter(|f| !f.flatten)
+            .map(|f| f.wire.as_str())
+            .collect();
+        names.sort_unstable();
+        if names.windows(2).any(|w| w[0] == w[1]) {
+            return None;
+        }
+        Some(Self {
+            fields,
+            deny_unknown,
+            serialize,
+            deserialize,
+        })
+    }
+
+    fn impls(&self, item: &syn::ItemStruct) -> Vec<syn::Item> {
+        let name = &item.ident;
+        let mut out = Vec::new();
+        if self.serialize {
+            let writes = self.fields.iter().map(|field| {
+                let ident = &field.ident;
+                let wire = &field.wire;
+                let write = if field.flatten {
+                    quote!(out.flatten(&this.#ident)?;)
+                } else {
+                    quote!(out.field(#wire, &this.#ident)?;)
+                };
+                match &field.skip_if {
+                    Some(path) if !field.flatten && is_option_is_none(path) => {
+                        quote!(out.some(#wire, &this.#ident)?;)
+                    }
+                    Some(path) => quote!(if !#path(&this.#ident) { #write }),
+                    None => write,
+                }
+            });
+            let body = if self.fields.is_empty() {
+                quote! {
+                    let _ = this;
+                    ::std::result::Result::Ok(::serde_json::Map::new())
+                }
+            } else {
+                quote! {
+                    let mut out = crate::runtime::wire::Writer::new();
+                    #(#writes)*
+                    ::std::result::Result::Ok(out.finish())
+                }
+            };
+            out.push(syn::parse_quote! {
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(
+                        &self,
+                        serializer: S,
+                    ) -> ::std::result::Result<S::Ok, S::Error> {
+                        fn write(this: &#name) -> crate::runtime::wire::Written {
+                            #body
+                        }
+                        crate::runtime::wire::serialize(write(self), serializer)
+                    }
+                }
+            });
+        }
+        if self.deserialize {
+            // The flattened field takes what is left, so it is read last.
+            let ordered = self
+                .fields
+                .iter()
+                .filter(|f| !f.flatten)
+                .chain(self.fields.iter().filter(|f| f.flatten));
+            let reads = ordered.map(|field| {
+                let ident = &field.ident;
+                let wire = &field.wire;
+                let read = if field.flatten {
+                    return quote!(#ident: input.rest()?);
+                } else if let Some(with) = &field.deserialize_with {
+                    quote!(input.optional_with(#wire, #with)?)
+                } else if matches!(field.default, Fallback::None) {
+                    return quote!(#ident: input.field(#wire)?);
+                } else {
+                    quote!(input.optional(#wire)?)
+                };
+                let value = match &field.default {
+                    Fallback::None => {
+                        quote!(#read.ok_or_else(|| crate::runtime::wire::Reader::missing(#wire))?)
+                    }
+                    Fallback::Trait => quote!(#read.unwrap_or_default()),
+                    Fallback::Path(path) => quote!(#read.unwrap_or_else(#path)),
+                };
+                quote!(#ident: #value)
+            });
+            let known = self.fields.iter().filter(|f| !f.flatten).map(|f| &f.wire);
+            let deny = self.deny_unknown.then(|| quote!(input.deny_unknown()?;));
+            let value = quote!(#name { #(#reads,)* });
+            let body: TokenStream = if self.fields.is_empty() && !self.deny_unknown {
+                quote! {
+                    let _ = input;
+                    ::std::result::Result::Ok(#name {})
+                }
+            } else if self.deny_unknown {
+                quote! {
+                    let value = #value;
+                    #deny
+                    ::std::result::Result::Ok(value)
+                }
+            } else {
+                quote!(::std::result::Result::Ok(#value))
+            };
+            out.push(syn::parse_quote! {
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(
+                        deserializer: D,
+                    ) -> ::std::result::Result<Self, D::Error> {
+                        fn read(input: &mut crate::runtime::wire::Reader) -> crate::runtime::wire::Read<#name> {
+                            #body
+                        }
+                        crate::runtime::wire::deserialize(deserializer, &[#(#known),*], read)
+                    }
+                }
+            });
+        }
+        out
+    }
+}
+
+/// Whether the item derives `Serialize` and `Deserialize`.
+fn derives(attrs: &[syn::Attribute]) -> (bool, bool) {
+    let mut found = (false, false);
+    for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            match meta
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .as_deref()
+            {
+                Some("Serialize") => found.0 = true,
+                Some("Deserialize") => found.1 = true,
+                _ => {}
+            }
+            Ok(())
+        });
+    }
+    found
+}
+
+/// The `key` or `key = "value"` entries of every `#[serde(...)]` attribute, or `None` when one
+/// has another form.
+fn serde_args(attrs: &[syn::Attribute]) -> Option<Vec<(String, Option<String>)>> {
+    let mut out = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let syn::Meta::List(list) = &attr.meta else {
+            return None;
+        };
+        let mut tokens = list.tokens.clone().into_iter().peekable();
+        while let Some(tree) = tokens.next() {
+            let TokenTree::Ident(key) = tree else {
+                return None;
+            };
+            let value = match tokens.peek() {
+                Some(TokenTree::Punct(p)) if p.as_char() == '=' => {
+                    tokens.next();
+                    let Some(TokenTree::Literal(literal)) = tokens.next() else {
+                        return None;
+                    };
+                    let lit: syn::LitStr = syn::parse2(TokenTree::Literal(literal).into()).ok()?;
+                    Some(lit.value())
+                }
+                _ => None,
+            };
+            out.push((key.to_string(), value));
+            match tokens.next() {
+                None => {}
+                Some(TokenTree::Punct(p)) if p.as_char() == ',' => {}
+                Some(_) => return None,
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Whether `path` is `Option::is_none`, which typify puts on every optional field.
+fn is_option_is_none(path: &syn::ExprPath) -> bool {
+    let names: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    names.ends_with(&["Option".to_string(), "is_none".to_string()])
+}
+
+fn path_of(text: &str) -> Option<syn::ExprPath> {
+    syn::parse_str(text).ok()
+}
+
+/// Drops serde's derive and attributes from a struct whose impls are now written out.
+fn strip(item: &mut syn::ItemStruct) {
+    item.attrs.retain(|a| !a.path().is_ident("serde"));
+    for attr in &mut item.attrs {
+        if !attr.path().is_ident("derive") {
+            continue;
+        }
+        let Ok(paths) = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        let kept: Vec<&syn::Path> = paths
+            .iter()
+            .filter(|p| {
+                !matches!(
+                    p.segments.last().map(|s| s.ident.to_string()).as_deref(),
+                    Some("Serialize" | "Deserialize")
+                )
+            })
+            .collect();
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
+    item.attrs.retain(|a| {
+        !(a.path().is_ident("derive")
+            && matches!(&a.meta, syn::Meta::List(l) if l.tokens.is_empty()))
+    });
+    if let syn::Fields::Named(named) = &mut item.fields {
+        for field in &mut named.named {
+            field.attrs.retain(|a| !a.path().is_ident("serde"));
+        }
+    }
+}
