@@ -59,8 +59,6 @@ fn types_reject_what_they_can_express() {
     for (key, bad) in [
         ("days", json!(0)),
         ("kind", json!("other")),
-        ("slug", json!("UPPER")),
-        ("slug", json!("x")),
         ("id", json!("not-a-uuid")),
         ("address", json!("300.1.1.1")),
         ("when", json!("yesterday")),
@@ -72,6 +70,33 @@ fn types_reject_what_they_can_express() {
             "{key} = {bad} must be rejected"
         );
     }
+}
+
+/// A constrained string is a plain `String`: its length and pattern are `validate()`'s to check,
+/// as number bounds are, and the field's docs say what they are.
+#[test]
+fn string_constraints_are_checked_by_validate() {
+    for (bad, reason) in [
+        (json!("UPPER"), "pattern"),
+        (json!("x"), "minLength"),
+        (json!("much-too-long"), "maxLength"),
+    ] {
+        let mut input = valid_check();
+        input["slug"] = bad.clone();
+        let params: CheckParams = serde_json::from_value(input).expect("any string reads");
+        let violations = params.validate().expect_err(reason);
+        assert_eq!(violations.len(), 1, "{bad}: {violations:?}");
+        assert_eq!(violations[0].pointer, "/slug", "{bad}");
+    }
+    let mut input = valid_check();
+    input["slug"] = json!("a-slug");
+    let params: CheckParams = serde_json::from_value(input).expect("valid");
+    assert!(params.validate().is_ok());
+    let source = include_str!("fixtures/generated/src/constructs/bounds/check.rs");
+    assert!(
+        source.contains("Constraints from the schema: 2 to 8 characters; matches `^[a-z-]+$`."),
+        "the slug's docs state its constraints"
+    );
 }
 
 #[test]
@@ -123,9 +148,10 @@ fn refs_to_defs_and_to_properties_are_typed_and_recursive() {
     // `#/properties/primary` became one type, used by both properties.
     let _same: (&Option<Primary>, &Option<Primary>) = (&params.primary, &params.secondary);
     assert_eq!(serde_json::to_value(&params).expect("serializes"), input);
-    assert!(
-        serde_json::from_value::<TreeParams>(json!({"secondary": {"label": "too long"}})).is_err()
-    );
+    let too_long: TreeParams =
+        serde_json::from_value(json!({"secondary": {"label": "too long"}})).expect("reads");
+    let violations = too_long.validate().expect_err("maxLength");
+    assert_eq!(violations[0].pointer, "/secondary/label");
 }
 
 #[test]

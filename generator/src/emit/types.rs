@@ -196,6 +196,7 @@ fn prepare(
         // `not` has no Rust type; `validate()` enforces it instead.
         strip_key(&mut schema, "not");
         drop_untyped_assertions(&mut schema);
+        untype_string_constraints(&mut schema);
         definitions.push((name.clone(), schema));
     }
     for name in op
@@ -432,6 +433,68 @@ fn drop_untyped_assertions(schema: &mut Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(drop_untyped_assertions),
         _ => {}
+    }
+}
+
+/// Leaves `minLength`, `maxLength` and `pattern` to `validate()` and the docs, so that a
+/// constrained string is a `String` like any other. typify would make each one a newtype with
+/// its own checked constructors and serde impls (eight impls per property), which cost more to
+/// compile than anything else in a large crate and made such fields awkward to fill in, while
+/// `validate()` checks the same constraints (as it does bounds on numbers, which typify does not
+/// type either).
+fn untype_string_constraints(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            let min = object.remove("minLength");
+            let max = object.remove("maxLength");
+            let pattern = object.remove("pattern");
+            let mut notes = Vec::new();
+            match (
+                min.as_ref().and_then(Value::as_u64),
+                max.as_ref().and_then(Value::as_u64),
+            ) {
+                (Some(min), Some(max)) if min == max => {
+                    notes.push(format!("exactly {}", chars(max)))
+                }
+                (Some(min), Some(max)) => notes.push(format!("{min} to {}", chars(max))),
+                (Some(min), None) => notes.push(format!("at least {}", chars(min))),
+                (None, Some(max)) => notes.push(format!("at most {}", chars(max))),
+                (None, None) => {}
+            }
+            if let Some(Value::String(pattern)) = &pattern {
+                notes.push(format!("matches {}", docs::code(pattern)));
+            }
+            if !notes.is_empty() {
+                let note = format!("Constraints from the schema: {}.", notes.join("; "));
+                let text = match object.get("description").and_then(Value::as_str) {
+                    Some(text) if !text.trim().is_empty() => format!("{text}\n\n{note}"),
+                    _ => note,
+                };
+                object.insert("description".to_string(), Value::String(text));
+            }
+            for (key, child) in object.iter_mut() {
+                match (key.as_str(), child) {
+                    (
+                        "properties" | "patternProperties" | "$defs" | "definitions",
+                        Value::Object(map),
+                    ) => {
+                        map.values_mut().for_each(untype_string_constraints);
+                    }
+                    ("enum" | "const" | "default" | "examples", _) => {}
+                    (_, child) => untype_string_constraints(child),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(untype_string_constraints),
+        _ => {}
+    }
+}
+
+fn chars(n: u64) -> String {
+    if n == 1 {
+        "1 character".to_string()
+    } else {
+        format!("{n} characters")
     }
 }
 
