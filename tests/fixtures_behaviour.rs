@@ -253,6 +253,35 @@ fn an_any_of_of_scalars_and_an_object_is_an_untagged_enum_that_deserializes() {
     assert!(serde_json::from_value::<PickParams>(json!({"shape": shape, "target": 0})).is_err());
 }
 
+/// An untagged union whose variants each hold one value has its own short serde impls
+/// (`runtime::wire::untagged`): the first variant that reads the value wins, as with serde's.
+#[test]
+fn an_any_of_of_plain_values_reads_the_first_variant_that_fits() {
+    use toolgen_fixtures::constructs::unions::{PickParams, pick::PickParamsRef};
+    let shape = json!({"kind": "square", "side": 1.0});
+    for (value, expect) in [
+        (json!("id-1"), "string"),
+        (json!(42), "integer"),
+        (json!(["a", "b"]), "array"),
+    ] {
+        let params = round_trip!(PickParams, json!({"shape": shape, "ref": value}));
+        let got = match params.ref_.as_ref().expect("set") {
+            PickParamsRef::String(_) => "string",
+            PickParamsRef::Integer(_) => "integer",
+            PickParamsRef::Array(_) => "array",
+        };
+        assert_eq!(got, expect, "{value}");
+    }
+    let err = serde_json::from_value::<PickParams>(json!({"shape": shape, "ref": true}))
+        .expect_err("a boolean is none of them");
+    assert_eq!(
+        err.to_string(),
+        "/ref: data did not match any variant of untagged enum PickParamsRef"
+    );
+    let source = include_str!("fixtures/generated/src/constructs/unions/pick.rs");
+    assert!(source.contains("wire::untagged(deserializer, \"PickParamsRef\", read)"));
+}
+
 #[test]
 fn open_shapes_accept_what_their_schema_accepts_and_round_trip() {
     use toolgen_fixtures::constructs::unions::PickParams;

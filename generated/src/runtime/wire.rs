@@ -28,13 +28,12 @@ use serde_json::{Map, Value};
 /// The object a generated type's fields were written into.
 pub type Written = Result<Map<String, Value>, serde_json::Error>;
 
-/// A generated type read from an object, or where and why that failed.
-pub type Read<T> = Result<T, FieldError>;
-
-/// A JSON object being written, one field at a time.
+/// A JSON object being written, one field at a time. The first error is kept and returned by
+/// [`finish`](Self::finish), so that generated code writes each field with one plain call.
 #[derive(Debug, Default)]
 pub struct Writer {
     map: Map<String, Value>,
+    error: Option<serde_json::Error>,
 }
 
 impl Writer {
@@ -44,46 +43,49 @@ impl Writer {
     }
 
     /// Writes `value` as the property `name`.
-    pub fn field<T: Serialize + ?Sized>(
-        &mut self,
-        name: &str,
-        value: &T,
-    ) -> Result<(), serde_json::Error> {
-        let value = serde_json::to_value(value)?;
-        self.map.insert(name.to_string(), value);
-        Ok(())
+    pub fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        if self.error.is_some() {
+            return;
+        }
+        match serde_json::to_value(value) {
+            Ok(value) => {
+                self.map.insert(name.to_string(), value);
+            }
+            Err(err) => self.error = Some(err),
+        }
     }
 
     /// Writes `value` as the property `name` when it is `Some`; `None` leaves the property out.
-    pub fn some<T: Serialize>(
-        &mut self,
-        name: &str,
-        value: &Option<T>,
-    ) -> Result<(), serde_json::Error> {
-        match value {
-            Some(value) => self.field(name, value),
-            None => Ok(()),
+    pub fn some<T: Serialize>(&mut self, name: &str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.field(name, value);
         }
     }
 
     /// Writes the properties of `value`, which must serialize as an object (a field that holds
     /// the properties the schema does not name).
-    pub fn flatten<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), serde_json::Error> {
-        match serde_json::to_value(value)? {
-            Value::Object(map) => {
-                self.map.extend(map);
-                Ok(())
+    pub fn flatten<T: Serialize + ?Sized>(&mut self, value: &T) {
+        if self.error.is_some() {
+            return;
+        }
+        match serde_json::to_value(value) {
+            Ok(Value::Object(map)) => self.map.extend(map),
+            Ok(Value::Null) => {}
+            Ok(other) => {
+                self.error = Some(ser::Error::custom(format_args!(
+                    "can only flatten an object, not {other}"
+                )));
             }
-            Value::Null => Ok(()),
-            other => Err(ser::Error::custom(format_args!(
-                "can only flatten an object, not {other}"
-            ))),
+            Err(err) => self.error = Some(err),
         }
     }
 
-    /// The object written so far.
-    pub fn finish(self) -> Map<String, Value> {
-        self.map
+    /// The object written, or the first error.
+    pub fn finish(self) -> Written {
+        match self.error {
+            None => Ok(self.map),
+            Some(err) => Err(err),
+        }
     }
 }
 
@@ -135,112 +137,181 @@ fn escape(name: &str) -> String {
     name.replace('~', "~0").replace('/', "~1")
 }
 
-/// A JSON object being read into a generated struct, one field at a time.
+/// A JSON object being read into a generated struct, one field at a time. Each read returns
+/// `None` after an error, which the reader keeps (the first one) and [`deserialize`] returns, so
+/// that generated code reads each field with one plain call.
 #[derive(Debug)]
 pub struct Reader {
     map: Map<String, Value>,
     known: &'static [&'static str],
+    error: Option<FieldError>,
 }
 
 impl Reader {
+    fn fail<T>(&mut self, error: FieldError) -> Option<T> {
+        self.error.get_or_insert(error);
+        None
+    }
+
     /// Reads the property `name`. When it is absent the field's type decides, as with serde's
     /// derive: an `Option` is `None`, anything else is a missing-field error.
-    pub fn field<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<T, FieldError> {
-        match self.map.remove(name) {
+    pub fn field<T: DeserializeOwned>(&mut self, name: &'static str) -> Option<T> {
+        if self.error.is_some() {
+            return None;
+        }
+        let read = match self.map.remove(name) {
             Some(value) => T::deserialize(value).map_err(|err| FieldError::at(name, err)),
             None => T::deserialize(Missing(name)).map_err(|err| FieldError {
                 pointer: String::new(),
                 message: err.to_string(),
             }),
+        };
+        match read {
+            Ok(value) => Some(value),
+            Err(err) => self.fail(err),
         }
     }
 
-    /// Reads the property `name` when it is there.
-    pub fn optional<T: DeserializeOwned>(
-        &mut self,
-        name: &'static str,
-    ) -> Result<Option<T>, FieldError> {
-        self.map
-            .remove(name)
-            .map(|value| T::deserialize(value).map_err(|err| FieldError::at(name, err)))
-            .transpose()
-    }
-
-    /// Reads the property `name` with a `deserialize_with` function, when it is there.
-    pub fn optional_with<T>(
+    /// Reads the property `name` with `read` (a `deserialize_with` function) when it is there;
+    /// `None` when it is absent, and an error when `read` fails.
+    fn read_with<T>(
         &mut self,
         name: &'static str,
         read: fn(Value) -> Result<T, serde_json::Error>,
-    ) -> Result<Option<T>, FieldError> {
-        self.map
-            .remove(name)
-            .map(|value| read(value).map_err(|err| FieldError::at(name, err)))
-            .transpose()
+    ) -> Result<Option<T>, ()> {
+        if self.error.is_some() {
+            return Err(());
+        }
+        match self.map.remove(name).map(read) {
+            None => Ok(None),
+            Some(Ok(value)) => Ok(Some(value)),
+            Some(Err(err)) => {
+                self.fail::<()>(FieldError::at(name, err));
+                Err(())
+            }
+        }
     }
 
-    /// The error for a property that must be there and is not.
-    pub fn missing(name: &'static str) -> FieldError {
-        FieldError {
-            pointer: String::new(),
-            message: format!("missing field `{name}`"),
-        }
+    /// Reads the property `name`, or `T::default()` when it is absent (`#[serde(default)]`).
+    pub fn or_default<T: DeserializeOwned + Default>(&mut self, name: &'static str) -> Option<T> {
+        self.read_with(name, plain::<T>)
+            .ok()
+            .map(Option::unwrap_or_default)
+    }
+
+    /// Reads the property `name`, or `default()` when it is absent (`#[serde(default = "f")]`).
+    pub fn or_else<T: DeserializeOwned>(
+        &mut self,
+        name: &'static str,
+        default: fn() -> T,
+    ) -> Option<T> {
+        self.read_with(name, plain::<T>)
+            .ok()
+            .map(|value| value.unwrap_or_else(default))
+    }
+
+    /// Reads the property `name` with `read`, or `T::default()` when it is absent
+    /// (`#[serde(default, deserialize_with = "read")]`).
+    pub fn with_or_default<T: Default>(
+        &mut self,
+        name: &'static str,
+        read: fn(Value) -> Result<T, serde_json::Error>,
+    ) -> Option<T> {
+        self.read_with(name, read)
+            .ok()
+            .map(Option::unwrap_or_default)
+    }
+
+    /// Reads the property `name` with `read`, or `default()` when it is absent.
+    pub fn with_or_else<T>(
+        &mut self,
+        name: &'static str,
+        read: fn(Value) -> Result<T, serde_json::Error>,
+        default: fn() -> T,
+    ) -> Option<T> {
+        self.read_with(name, read)
+            .ok()
+            .map(|value| value.unwrap_or_else(default))
     }
 
     /// The properties no field took, read as the field that keeps them.
-    pub fn rest<T: DeserializeOwned>(&mut self) -> Result<T, FieldError> {
+    pub fn rest<T: DeserializeOwned>(&mut self) -> Option<T> {
+        if self.error.is_some() {
+            return None;
+        }
         let rest = std::mem::take(&mut self.map);
-        T::deserialize(Value::Object(rest)).map_err(|err| {
-            let text = err.to_string();
-            match text.split_once(": ") {
-                Some((pointer, message)) if pointer.starts_with('/') => FieldError {
-                    pointer: pointer.to_string(),
-                    message: message.to_string(),
-                },
-                _ => FieldError {
-                    pointer: String::new(),
-                    message: text,
-                },
-            }
-        })
-    }
-
-    /// Fails when a property is left that no field took (`additionalProperties: false`).
-    pub fn deny_unknown(&self) -> Result<(), FieldError> {
-        match self.map.keys().next() {
-            None => Ok(()),
-            Some(name) => {
-                let mut message = format!("unknown field `{name}`");
-                if self.known.is_empty() {
-                    message.push_str(", there are no fields");
-                } else {
-                    message.push_str(", expected one of ");
-                    for (i, known) in self.known.iter().enumerate() {
-                        let sep = if i == 0 { "" } else { ", " };
-                        message.push_str(&format!("{sep}`{known}`"));
-                    }
-                }
-                Err(FieldError {
-                    pointer: String::new(),
-                    message,
-                })
+        match T::deserialize(Value::Object(rest)) {
+            Ok(value) => Some(value),
+            Err(err) => {
+                let text = err.to_string();
+                let error = match text.split_once(": ") {
+                    Some((pointer, message)) if pointer.starts_with('/') => FieldError {
+                        pointer: pointer.to_string(),
+                        message: message.to_string(),
+                    },
+                    _ => FieldError {
+                        pointer: String::new(),
+                        message: text,
+                    },
+                };
+                self.fail(error)
             }
         }
     }
+
+    /// Fails when a property is left that no field took (`additionalProperties: false`).
+    pub fn deny_unknown(&mut self) {
+        if self.error.is_some() {
+            return;
+        }
+        let Some(name) = self.map.keys().next() else {
+            return;
+        };
+        let mut message = format!("unknown field `{name}`");
+        if self.known.is_empty() {
+            message.push_str(", there are no fields");
+        } else {
+            message.push_str(", expected one of ");
+            for (i, known) in self.known.iter().enumerate() {
+                let sep = if i == 0 { "" } else { ", " };
+                message.push_str(&format!("{sep}`{known}`"));
+            }
+        }
+        self.fail::<()>(FieldError {
+            pointer: String::new(),
+            message,
+        });
+    }
 }
 
-/// Deserializes a JSON object and reads a generated struct from it with `read`. `known` lists
-/// the struct's property names, for the message about an unknown one.
+/// `T` from a JSON value, as a function pointer.
+fn plain<T: DeserializeOwned>(value: Value) -> Result<T, serde_json::Error> {
+    T::deserialize(value)
+}
+
+/// Deserializes a JSON object and reads a generated struct from it with `read`, which returns
+/// `None` when a read failed. `known` lists the struct's property names, for the message about
+/// an unknown one.
 pub fn deserialize<'de, D, T>(
     deserializer: D,
     known: &'static [&'static str],
-    read: fn(&mut Reader) -> Read<T>,
+    read: fn(&mut Reader) -> Option<T>,
 ) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
 {
     let map = deserializer.deserialize_map(ObjectVisitor)?;
-    let mut reader = Reader { map, known };
-    read(&mut reader).map_err(de::Error::custom)
+    let mut reader = Reader {
+        map,
+        known,
+        error: None,
+    };
+    let value = read(&mut reader);
+    match (reader.error, value) {
+        (Some(error), _) => Err(de::Error::custom(error)),
+        (None, Some(value)) => Ok(value),
+        (None, None) => Err(de::Error::custom("the object could not be read")),
+    }
 }
 
 /// Reads a JSON object, naming the expected type in its error as serde's derive does.
@@ -260,6 +331,24 @@ impl<'de> Visitor<'de> for ObjectVisitor {
         }
         Ok(map)
     }
+}
+
+/// Deserializes an untagged enum: `read` tries its variants in order on the value, and the first
+/// that deserializes wins, as with serde's `#[serde(untagged)]`.
+pub fn untagged<'de, D, T>(
+    deserializer: D,
+    type_name: &'static str,
+    read: fn(&Value) -> Option<T>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+    read(&value).ok_or_else(|| {
+        de::Error::custom(format_args!(
+            "data did not match any variant of untagged enum {type_name}"
+        ))
+    })
 }
 
 /// Deserializes a string enum: the exact wire value `values[i]` is `all[i]`; any other string

@@ -1,4 +1,4 @@
-//! Compact `Serialize`/`Deserialize` impls for the structs typify writes.
+//! Compact `Serialize`/`Deserialize` impls for the structs and untagged enums typify writes.
 //!
 //! serde's derive expands every struct into a field enum, a visitor with a map and a sequence
 //! form, and generic code per serializer; in a crate of a thousand tools that expansion is most
@@ -6,8 +6,10 @@
 //! of the kinds below gets two short impls instead, which read and write it field by field through
 //! the runtime's `wire` module (`generator/runtime/wire.rs`): one non-generic function per
 //! direction, and generic code only in the runtime, shared by every type. Anything else (other
-//! attributes, tuple structs, several flattened fields, enums) keeps serde's derive, so an unusual
-//! shape costs build time, never correctness.
+//! attributes, tuple structs, several flattened fields, other enums) keeps serde's derive, so an
+//! unusual shape costs build time, never correctness. An `#[serde(untagged)]` enum whose variants
+//! each hold one value is read by trying its variants in order on the buffered JSON value, as
+//! serde's derive does (`runtime::wire::untagged`).
 //!
 //! Supported: container `deny_unknown_fields`; field `rename`, `default`, `default = "f"`,
 //! `skip_serializing_if = "f"`, `deserialize_with = "f"` (with `default`), and one `flatten`
@@ -26,6 +28,13 @@ pub(crate) fn compact(items: &mut Vec<syn::Item>) {
         {
             impls = plan.impls(item);
             strip(item);
+        }
+        if let syn::Item::Enum(item) = &mut item
+            && let Some(variants) = untagged_newtypes(item)
+        {
+            impls = untagged_impls(&item.ident, &variants);
+            item.attrs.retain(|a| !a.path().is_ident("serde"));
+            strip_derives(&mut item.attrs);
         }
         out.push(item);
         out.extend(impls);
@@ -138,13 +147,13 @@ impl Plan {
                 let ident = &field.ident;
                 let wire = &field.wire;
                 let write = if field.flatten {
-                    quote!(out.flatten(&this.#ident)?;)
+                    quote!(out.flatten(&this.#ident);)
                 } else {
-                    quote!(out.field(#wire, &this.#ident)?;)
+                    quote!(out.field(#wire, &this.#ident);)
                 };
                 match &field.skip_if {
                     Some(path) if !field.flatten && is_option_is_none(path) => {
-                        quote!(out.some(#wire, &this.#ident)?;)
+                        quote!(out.some(#wire, &this.#ident);)
                     }
                     Some(path) => quote!(if !#path(&this.#ident) { #write }),
                     None => write,
@@ -159,7 +168,7 @@ impl Plan {
                 quote! {
                     let mut out = crate::runtime::wire::Writer::new();
                     #(#writes)*
-                    ::std::result::Result::Ok(out.finish())
+                    out.finish()
                 }
             };
             out.push(syn::parse_quote! {
@@ -177,56 +186,61 @@ impl Plan {
             });
         }
         if self.deserialize {
-            // The flattened field takes what is left, so it is read last.
-            let ordered = self
+            // Each field is read into a local `Option` (`None` after an error, which the reader
+            // keeps); the flattened field takes what is left, so it is read last.
+            let ordered: Vec<&Field> = self
                 .fields
                 .iter()
                 .filter(|f| !f.flatten)
-                .chain(self.fields.iter().filter(|f| f.flatten));
-            let reads = ordered.map(|field| {
-                let ident = &field.ident;
+                .chain(self.fields.iter().filter(|f| f.flatten))
+                .collect();
+            let locals: Vec<syn::Ident> = (0..ordered.len())
+                .map(|i| quote::format_ident!("f{i}"))
+                .collect();
+            let reads = ordered.iter().map(|field| {
                 let wire = &field.wire;
-                let read = if field.flatten {
-                    return quote!(#ident: input.rest()?);
-                } else if let Some(with) = &field.deserialize_with {
-                    quote!(input.optional_with(#wire, #with)?)
-                } else if matches!(field.default, Fallback::None) {
-                    return quote!(#ident: input.field(#wire)?);
-                } else {
-                    quote!(input.optional(#wire)?)
-                };
-                let value = match &field.default {
-                    Fallback::None => {
-                        quote!(#read.ok_or_else(|| crate::runtime::wire::Reader::missing(#wire))?)
+                match (&field.deserialize_with, &field.default, field.flatten) {
+                    (_, _, true) => quote!(input.rest()),
+                    (None, Fallback::None, _) => quote!(input.field(#wire)),
+                    (None, Fallback::Trait, _) => quote!(input.or_default(#wire)),
+                    (None, Fallback::Path(path), _) => quote!(input.or_else(#wire, #path)),
+                    (Some(with), Fallback::Trait, _) => {
+                        quote!(input.with_or_default(#wire, #with))
                     }
-                    Fallback::Trait => quote!(#read.unwrap_or_default()),
-                    Fallback::Path(path) => quote!(#read.unwrap_or_else(#path)),
-                };
-                quote!(#ident: #value)
-            });
-            let known = self.fields.iter().filter(|f| !f.flatten).map(|f| &f.wire);
-            let deny = self.deny_unknown.then(|| quote!(input.deny_unknown()?;));
-            let value = quote!(#name { #(#reads,)* });
-            let body: TokenStream = if self.fields.is_empty() && !self.deny_unknown {
-                quote! {
-                    let _ = input;
-                    ::std::result::Result::Ok(#name {})
+                    (Some(with), Fallback::Path(path), _) => {
+                        quote!(input.with_or_else(#wire, #with, #path))
+                    }
+                    // `Plan::of` keeps serde's derive for this one.
+                    (Some(_), Fallback::None, _) => quote!(::std::option::Option::None),
                 }
-            } else if self.deny_unknown {
+            });
+            let idents = ordered.iter().map(|f| &f.ident);
+            let known = self.fields.iter().filter(|f| !f.flatten).map(|f| &f.wire);
+            let deny = self.deny_unknown.then(|| quote!(input.deny_unknown();));
+            let body: TokenStream = if ordered.is_empty() {
                 quote! {
-                    let value = #value;
                     #deny
-                    ::std::result::Result::Ok(value)
+                    let _ = input;
+                    ::std::option::Option::Some(#name {})
                 }
             } else {
-                quote!(::std::result::Result::Ok(#value))
+                quote! {
+                    #(let #locals = #reads;)*
+                    #deny
+                    match (#(#locals,)*) {
+                        (#(::std::option::Option::Some(#locals),)*) => {
+                            ::std::option::Option::Some(#name { #(#idents: #locals,)* })
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                }
             };
             out.push(syn::parse_quote! {
                 impl<'de> ::serde::Deserialize<'de> for #name {
                     fn deserialize<D: ::serde::Deserializer<'de>>(
                         deserializer: D,
                     ) -> ::std::result::Result<Self, D::Error> {
-                        fn read(input: &mut crate::runtime::wire::Reader) -> crate::runtime::wire::Read<#name> {
+                        fn read(input: &mut crate::runtime::wire::Reader) -> ::std::option::Option<#name> {
                             #body
                         }
                         crate::runtime::wire::deserialize(deserializer, &[#(#known),*], read)
@@ -310,10 +324,85 @@ fn path_of(text: &str) -> Option<syn::ExprPath> {
     syn::parse_str(text).ok()
 }
 
+/// The variants of an `#[serde(untagged)]` enum that derives both serde traits and has only
+/// one-field tuple variants without attributes of their own; `None` for any other enum.
+fn untagged_newtypes(item: &syn::ItemEnum) -> Option<Vec<syn::Ident>> {
+    if derives(&item.attrs) != (true, true) || !item.generics.params.is_empty() {
+        return None;
+    }
+    let args = serde_args(&item.attrs)?;
+    if args.len() != 1 || args[0] != ("untagged".to_string(), None) {
+        return None;
+    }
+    item.variants
+        .iter()
+        .map(|variant| {
+            let syn::Fields::Unnamed(fields) = &variant.fields else {
+                return None;
+            };
+            let plain = fields.unnamed.len() == 1
+                && variant.attrs.iter().all(|a| !a.path().is_ident("serde"))
+                && fields
+                    .unnamed
+                    .iter()
+                    .all(|f| f.attrs.iter().all(|a| !a.path().is_ident("serde")));
+            plain.then(|| variant.ident.clone())
+        })
+        .collect()
+}
+
+/// serde's untagged rules in two short impls: a variant is written as its value, and read by
+/// trying the variants in order on the buffered value (`runtime::wire::untagged`).
+fn untagged_impls(name: &syn::Ident, variants: &[syn::Ident]) -> Vec<syn::Item> {
+    let type_name = name.to_string();
+    vec![
+        syn::parse_quote! {
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(
+                    &self,
+                    serializer: S,
+                ) -> ::std::result::Result<S::Ok, S::Error> {
+                    match self {
+                        #(Self::#variants(value) => ::serde::Serialize::serialize(value, serializer),)*
+                    }
+                }
+            }
+        },
+        syn::parse_quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    fn read(value: &::serde_json::Value) -> ::std::option::Option<#name> {
+                        #(
+                            if let ::std::result::Result::Ok(value) = ::serde::Deserialize::deserialize(value) {
+                                return ::std::option::Option::Some(#name::#variants(value));
+                            }
+                        )*
+                        ::std::option::Option::None
+                    }
+                    crate::runtime::wire::untagged(deserializer, #type_name, read)
+                }
+            }
+        },
+    ]
+}
+
 /// Drops serde's derive and attributes from a struct whose impls are now written out.
 fn strip(item: &mut syn::ItemStruct) {
     item.attrs.retain(|a| !a.path().is_ident("serde"));
-    for attr in &mut item.attrs {
+    strip_derives(&mut item.attrs);
+    if let syn::Fields::Named(named) = &mut item.fields {
+        for field in &mut named.named {
+            field.attrs.retain(|a| !a.path().is_ident("serde"));
+        }
+    }
+}
+
+/// Removes `Serialize` and `Deserialize` from `#[derive(...)]`, and the attribute when nothing is
+/// left in it.
+fn strip_derives(attrs: &mut Vec<syn::Attribute>) {
+    for attr in attrs.iter_mut() {
         if !attr.path().is_ident("derive") {
             continue;
         }
@@ -333,13 +422,8 @@ fn strip(item: &mut syn::ItemStruct) {
             .collect();
         *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
     }
-    item.attrs.retain(|a| {
+    attrs.retain(|a| {
         !(a.path().is_ident("derive")
             && matches!(&a.meta, syn::Meta::List(l) if l.tokens.is_empty()))
     });
-    if let syn::Fields::Named(named) = &mut item.fields {
-        for field in &mut named.named {
-            field.attrs.retain(|a| !a.path().is_ident("serde"));
-        }
-    }
 }

@@ -29,14 +29,14 @@ impl ::serde::Serialize for CreateParams {
         #[inline]
         fn write(this: &CreateParams) -> crate::runtime::wire::Written {
             let mut out = crate::runtime::wire::Writer::new();
-            out.field("email", &this.email)?;
-            out.some("expires_in_days", &this.expires_in_days)?;
-            out.some("inviter_user_id", &this.inviter_user_id)?;
-            out.some("locale", &this.locale)?;
-            out.field("organization_id", &this.organization_id)?;
-            out.some("role_slug", &this.role_slug)?;
-            out.flatten(&this.extra)?;
-            ::std::result::Result::Ok(out.finish())
+            out.field("email", &this.email);
+            out.some("expires_in_days", &this.expires_in_days);
+            out.some("inviter_user_id", &this.inviter_user_id);
+            out.some("locale", &this.locale);
+            out.field("organization_id", &this.organization_id);
+            out.some("role_slug", &this.role_slug);
+            out.flatten(&this.extra);
+            out.finish()
         }
         crate::runtime::wire::serialize(write(self), serializer)
     }
@@ -49,16 +49,36 @@ impl<'de> ::serde::Deserialize<'de> for CreateParams {
         #[inline]
         fn read(
             input: &mut crate::runtime::wire::Reader,
-        ) -> crate::runtime::wire::Read<CreateParams> {
-            ::std::result::Result::Ok(CreateParams {
-                email: input.field("email")?,
-                expires_in_days: input.field("expires_in_days")?,
-                inviter_user_id: input.field("inviter_user_id")?,
-                locale: input.field("locale")?,
-                organization_id: input.field("organization_id")?,
-                role_slug: input.field("role_slug")?,
-                extra: input.rest()?,
-            })
+        ) -> ::std::option::Option<CreateParams> {
+            let f0 = input.field("email");
+            let f1 = input.field("expires_in_days");
+            let f2 = input.field("inviter_user_id");
+            let f3 = input.field("locale");
+            let f4 = input.field("organization_id");
+            let f5 = input.field("role_slug");
+            let f6 = input.rest();
+            match (f0, f1, f2, f3, f4, f5, f6) {
+                (
+                    ::std::option::Option::Some(f0),
+                    ::std::option::Option::Some(f1),
+                    ::std::option::Option::Some(f2),
+                    ::std::option::Option::Some(f3),
+                    ::std::option::Option::Some(f4),
+                    ::std::option::Option::Some(f5),
+                    ::std::option::Option::Some(f6),
+                ) => {
+                    ::std::option::Option::Some(CreateParams {
+                        email: f0,
+                        expires_in_days: f1,
+                        inviter_user_id: f2,
+                        locale: f3,
+                        organization_id: f4,
+                        role_slug: f5,
+                        extra: f6,
+                    })
+                }
+                _ => ::std::option::Option::None,
+            }
         }
         crate::runtime::wire::deserialize(
             deserializer,
