@@ -3,7 +3,7 @@
 //! the errors they give, on the fixture crate's types.
 
 use serde_json::{Map, Value, json};
-use toolgen_fixtures::constructs::refs::tree::{Node, TreeParams};
+use toolgen_fixtures::constructs::refs::tree::{D, Node, S, TreeParams};
 use toolgen_fixtures::constructs::status::read::State as Status;
 use toolgen_fixtures::runtime::wire;
 
@@ -145,4 +145,16 @@ fn an_unknown_property_of_a_closed_object_is_named_with_the_known_ones() {
             .to_string(),
         "/a~0~1b: invalid type: integer `1`, expected a string"
     );
+}
+
+/// Types named `S` and `D` (serde's usual names for its type parameters) read and write, so the
+/// generated impls' own parameters never shadow a generated type.
+#[test]
+fn types_named_like_serde_type_parameters_work() {
+    let input = json!({"s": {"d": {"value": 1}}, "d": {"value": 2}});
+    let params: TreeParams = serde_json::from_value(input.clone()).expect("reads");
+    let s: &S = params.s.as_ref().expect("s");
+    let d: &D = s.d.as_ref().expect("d");
+    assert_eq!(d.value, Some(1));
+    assert_eq!(serde_json::to_value(&params).expect("writes"), input);
 }

@@ -13,10 +13,13 @@
 //!
 //! Supported: container `deny_unknown_fields`; field `rename`, `default`, `default = "f"`,
 //! `skip_serializing_if = "f"`, `deserialize_with = "f"` (with `default`), and one `flatten`
-//! field that keeps the properties the other fields do not name.
+//! field that keeps the properties the other fields do not name; at most 128 fields.
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::quote;
+
+/// The most fields a struct may have for the compact impls.
+const MAX_FIELDS: usize = 128;
 
 /// Replaces serde's derive on every struct in `items` that can be written compactly.
 pub(crate) fn compact(items: &mut Vec<syn::Item>) {
@@ -117,6 +120,10 @@ impl Plan {
             }
             fields.push(out);
         }
+        // The read matches one tuple of every field; past this size serde's derive is kept.
+        if fields.len() > MAX_FIELDS {
+            return None;
+        }
         let flattened = fields.iter().filter(|f| f.flatten).count();
         if flattened > 1 || (flattened == 1 && deny_unknown) {
             return None;
@@ -173,10 +180,10 @@ impl Plan {
             };
             out.push(syn::parse_quote! {
                 impl ::serde::Serialize for #name {
-                    fn serialize<S: ::serde::Serializer>(
+                    fn serialize<__S: ::serde::Serializer>(
                         &self,
-                        serializer: S,
-                    ) -> ::std::result::Result<S::Ok, S::Error> {
+                        serializer: __S,
+                    ) -> ::std::result::Result<__S::Ok, __S::Error> {
                         fn write(this: &#name) -> crate::runtime::wire::Written {
                             #body
                         }
@@ -237,9 +244,9 @@ impl Plan {
             };
             out.push(syn::parse_quote! {
                 impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(
-                        deserializer: D,
-                    ) -> ::std::result::Result<Self, D::Error> {
+                    fn deserialize<__D: ::serde::Deserializer<'de>>(
+                        deserializer: __D,
+                    ) -> ::std::result::Result<Self, __D::Error> {
                         fn read(input: &mut crate::runtime::wire::Reader) -> ::std::option::Option<#name> {
                             #body
                         }
@@ -358,10 +365,10 @@ fn untagged_impls(name: &syn::Ident, variants: &[syn::Ident]) -> Vec<syn::Item> 
     vec![
         syn::parse_quote! {
             impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(
+                fn serialize<__S: ::serde::Serializer>(
                     &self,
-                    serializer: S,
-                ) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer: __S,
+                ) -> ::std::result::Result<__S::Ok, __S::Error> {
                     match self {
                         #(Self::#variants(value) => ::serde::Serialize::serialize(value, serializer),)*
                     }
@@ -370,9 +377,9 @@ fn untagged_impls(name: &syn::Ident, variants: &[syn::Ident]) -> Vec<syn::Item> 
         },
         syn::parse_quote! {
             impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(
-                    deserializer: D,
-                ) -> ::std::result::Result<Self, D::Error> {
+                fn deserialize<__D: ::serde::Deserializer<'de>>(
+                    deserializer: __D,
+                ) -> ::std::result::Result<Self, __D::Error> {
                     fn read(value: &::serde_json::Value) -> ::std::option::Option<#name> {
                         #(
                             if let ::std::result::Result::Ok(value) = ::serde::Deserialize::deserialize(value) {
@@ -426,4 +433,94 @@ fn strip_derives(attrs: &mut Vec<syn::Attribute>) {
         !(a.path().is_ident("derive")
             && matches!(&a.meta, syn::Meta::List(l) if l.tokens.is_empty()))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::ToTokens;
+
+    use super::compact;
+
+    fn run(item: syn::Item) -> String {
+        let mut items = vec![item];
+        compact(&mut items);
+        items
+            .iter()
+            .map(|i| i.to_token_stream().to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn known_attributes_become_short_impls() {
+        let out = run(syn::parse_quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+            #[serde(deny_unknown_fields)]
+            pub struct S {
+                #[serde(rename = "a-b", default, skip_serializing_if = "::std::option::Option::is_none")]
+                pub a_b: Option<i64>,
+                #[serde(default = "defaults::c")]
+                pub c: i64,
+            }
+        });
+        let structure = out.lines().next().expect("the struct");
+        assert!(
+            !structure.contains("serde"),
+            "no derive and no serde attributes left: {structure}"
+        );
+        assert!(out.contains("# [derive (Clone , Debug)]"), "{out}");
+        assert!(out.contains("out . some (\"a-b\" , & this . a_b)"), "{out}");
+        assert!(
+            out.contains("input . or_else (\"c\" , defaults :: c)"),
+            "{out}"
+        );
+        assert!(out.contains("input . deny_unknown ()"), "{out}");
+    }
+
+    #[test]
+    fn other_shapes_keep_the_derive() {
+        let unknown_attribute: syn::Item = syn::parse_quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize)]
+            pub struct S {
+                #[serde(alias = "x")]
+                pub a: i64,
+            }
+        };
+        let tuple: syn::Item = syn::parse_quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize)]
+            #[serde(transparent)]
+            pub struct T(String);
+        };
+        let struct_variant: syn::Item = syn::parse_quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize)]
+            #[serde(untagged)]
+            pub enum U { A(i64), B { b: String } }
+        };
+        let fields = (0..=super::MAX_FIELDS).map(|i| quote::format_ident!("f{i}"));
+        let wide: syn::Item = syn::parse_quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize)]
+            pub struct W { #(pub #fields: i64,)* }
+        };
+        for item in [unknown_attribute, tuple, struct_variant, wide] {
+            let before = item.to_token_stream().to_string();
+            assert_eq!(run(item), before);
+        }
+    }
+
+    #[test]
+    fn an_untagged_enum_of_values_tries_its_variants_in_order() {
+        let out = run(syn::parse_quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+            #[serde(untagged)]
+            pub enum U { Integer(i64), String(String) }
+        });
+        assert!(out.contains("# [derive (Clone , Debug)]"), "{out}");
+        let integer = out.find("U :: Integer (value)").expect("integer first");
+        let string = out.find("U :: String (value)").expect("then string");
+        assert!(integer < string, "{out}");
+        assert!(
+            out.contains("wire :: untagged (deserializer , \"U\" , read)"),
+            "{out}"
+        );
+    }
 }

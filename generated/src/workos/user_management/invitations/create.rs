@@ -22,10 +22,10 @@ pub struct CreateParams {
 }
 impl ::serde::Serialize for CreateParams {
     #[inline]
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         #[inline]
         fn write(this: &CreateParams) -> crate::runtime::wire::Written {
             let mut out = crate::runtime::wire::Writer::new();
@@ -43,9 +43,9 @@ impl ::serde::Serialize for CreateParams {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateParams {
     #[inline]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
             input: &mut crate::runtime::wire::Reader,
@@ -1457,18 +1457,18 @@ impl ::std::convert::TryFrom<&::icu_locale_core::LanguageIdentifier> for Locale 
 }
 impl ::serde::Serialize for Locale {
     #[inline]
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Locale {
     /// Only the exact wire values; parsing with `FromStr` may accept more.
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         crate::runtime::wire::string_enum(deserializer, Self::ALL, Self::WIRE)
     }
 }
