@@ -1256,24 +1256,7 @@ fn keep_null_apart(item: &mut syn::ItemStruct, keys: &BTreeSet<String>) {
 
 /// The value of a field's `#[serde(rename = "...")]`, if it has one.
 fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let syn::Meta::List(list) = &attr.meta else {
-            continue;
-        };
-        let mut tokens = list.tokens.clone().into_iter().peekable();
-        while let Some(tree) = tokens.next() {
-            if let TokenTree::Ident(ident) = &tree
-                && ident == "rename"
-                && matches!(tokens.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '=')
-            {
-                tokens.next();
-                if let Some(TokenTree::Literal(literal)) = tokens.next()
-                    && let Ok(lit) = syn::parse2::<syn::LitStr>(TokenTree::Literal(literal).into())
-                {
-                    return Some(lit.value());
-                }
-            }
-        }
-    }
-    None
+    super::wire::serde_args(attrs)?
+        .into_iter()
+        .find_map(|(key, value)| if key == "rename" { value } else { None })
 }

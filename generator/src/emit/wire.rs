@@ -283,7 +283,7 @@ fn derives(attrs: &[syn::Attribute]) -> (bool, bool) {
 
 /// The `key` or `key = "value"` entries of every `#[serde(...)]` attribute, or `None` when one
 /// has another form.
-fn serde_args(attrs: &[syn::Attribute]) -> Option<Vec<(String, Option<String>)>> {
+pub(super) fn serde_args(attrs: &[syn::Attribute]) -> Option<Vec<(String, Option<String>)>> {
     let mut out = Vec::new();
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let syn::Meta::List(list) = &attr.meta else {
