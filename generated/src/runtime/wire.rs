@@ -105,20 +105,26 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    fn at(name: &str, inner: serde_json::Error) -> Self {
+    /// An error as written; one from a nested generated type already starts with its pointer.
+    fn read(inner: &serde_json::Error) -> Self {
         let text = inner.to_string();
-        // An error from a nested generated type already starts with its own pointer.
-        let (pointer, message) = match text.strip_prefix('/') {
-            Some(rest) => match rest.split_once(": ") {
-                Some((inner_pointer, message)) => (
-                    format!("/{}/{inner_pointer}", escape(name)),
-                    message.to_string(),
-                ),
-                None => (format!("/{}", escape(name)), text.clone()),
+        match text.split_once(": ") {
+            Some((pointer, message)) if pointer.starts_with('/') => Self {
+                pointer: pointer.to_string(),
+                message: message.to_string(),
             },
-            None => (format!("/{}", escape(name)), text),
-        };
-        Self { pointer, message }
+            _ => Self {
+                pointer: String::new(),
+                message: text,
+            },
+        }
+    }
+
+    /// An error inside the property `name`.
+    fn at(name: &str, inner: serde_json::Error) -> Self {
+        let mut error = Self::read(&inner);
+        error.pointer = format!("/{}{}", escape(name), error.pointer);
+        error
     }
 }
 
@@ -161,10 +167,7 @@ impl Reader {
         }
         let read = match self.map.remove(name) {
             Some(value) => T::deserialize(value).map_err(|err| FieldError::at(name, err)),
-            None => T::deserialize(Missing(name)).map_err(|err| FieldError {
-                pointer: String::new(),
-                message: err.to_string(),
-            }),
+            None => T::deserialize(Missing(name)).map_err(|err| FieldError::read(&err)),
         };
         match read {
             Ok(value) => Some(value),
@@ -242,20 +245,7 @@ impl Reader {
         let rest = std::mem::take(&mut self.map);
         match T::deserialize(Value::Object(rest)) {
             Ok(value) => Some(value),
-            Err(err) => {
-                let text = err.to_string();
-                let error = match text.split_once(": ") {
-                    Some((pointer, message)) if pointer.starts_with('/') => FieldError {
-                        pointer: pointer.to_string(),
-                        message: message.to_string(),
-                    },
-                    _ => FieldError {
-                        pointer: String::new(),
-                        message: text,
-                    },
-                };
-                self.fail(error)
-            }
+            Err(err) => self.fail(FieldError::read(&err)),
         }
     }
 
