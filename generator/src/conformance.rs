@@ -23,7 +23,7 @@ use crate::model::{self, ModelOptions};
 use crate::overlay::Formats;
 
 /// The runtime's URI resolver, the very one `validate()` uses.
-#[path = "../runtime/uri.rs"]
+#[path = "../../runtime/src/uri.rs"]
 mod uri;
 use uri::resolve_uri;
 

@@ -130,7 +130,7 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::{TransportError, TransportErrorKind};
+    use super::super::{TransportError, TransportErrorKind};
 
     fn http(status: u16, retry_after: Option<u64>) -> Error {
         Error::Transport(

@@ -15,22 +15,22 @@ use crate::model::{Model, Namespace, Operation, Provider};
 
 /// The runtime sources, copied into every generated crate.
 const RUNTIME: &[(&str, &str)] = &[
-    ("mod.rs", include_str!("../../runtime/mod.rs")),
-    ("client.rs", include_str!("../../runtime/client.rs")),
-    ("error.rs", include_str!("../../runtime/error.rs")),
-    ("locale.rs", include_str!("../../runtime/locale.rs")),
-    ("memory.rs", include_str!("../../runtime/memory.rs")),
-    ("nullable.rs", include_str!("../../runtime/nullable.rs")),
-    ("output.rs", include_str!("../../runtime/output.rs")),
-    ("retry.rs", include_str!("../../runtime/retry.rs")),
+    ("mod.rs", include_str!("../../../runtime/src/lib.rs")),
+    ("client.rs", include_str!("../../../runtime/src/client.rs")),
+    ("error.rs", include_str!("../../../runtime/src/error.rs")),
+    ("locale.rs", include_str!("../../../runtime/src/locale.rs")),
+    ("memory.rs", include_str!("../../../runtime/src/memory.rs")),
+    ("nullable.rs", include_str!("../../../runtime/src/nullable.rs")),
+    ("output.rs", include_str!("../../../runtime/src/output.rs")),
+    ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
     (
         "rmcp_transport.rs",
-        include_str!("../../runtime/rmcp_transport.rs"),
+        include_str!("../../../runtime/src/rmcp_transport.rs"),
     ),
-    ("transport.rs", include_str!("../../runtime/transport.rs")),
-    ("uri.rs", include_str!("../../runtime/uri.rs")),
-    ("validate.rs", include_str!("../../runtime/validate.rs")),
-    ("wire.rs", include_str!("../../runtime/wire.rs")),
+    ("transport.rs", include_str!("../../../runtime/src/transport.rs")),
+    ("uri.rs", include_str!("../../../runtime/src/uri.rs")),
+    ("validate.rs", include_str!("../../../runtime/src/validate.rs")),
+    ("wire.rs", include_str!("../../../runtime/src/wire.rs")),
 ];
 
 /// What the generated crate is called and how its docs are written.
