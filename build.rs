@@ -1,5 +1,5 @@
-//! The build step: regenerates the SDK from `schemas/` (and the test fixtures from
-//! `tests/fixtures/schemas/`) into `OUT_DIR`, through the generator library.
+//! The build step: regenerates the SDK from `schemas/` (as `toolgen.toml` configures it) and the
+//! test fixtures from `tests/fixtures/schemas/` into `OUT_DIR`, through the generator library.
 //!
 //! It writes nothing outside `OUT_DIR` and reruns only when a schema or the generator changes.
 //! `tests/freshness.rs` compares its output with the committed crates.
@@ -11,22 +11,32 @@ fn main() -> ExitCode {
     let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
     let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=toolgen.toml");
+    let config = match toolgen::load::read_config(&root) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("{err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let sdk = toolgen::Generator::new(&config.schemas).options(config.emit_options());
+    // The fixtures crate lives in tests/fixtures/generated and shares the workspace's runtime.
+    let fixtures_dir = root.join("tests/fixtures/generated");
+    let fixtures = toolgen::Generator::new(root.join("tests/fixtures/schemas"))
+        .crate_name("toolgen-fixtures")
+        .runtime(toolgen::Runtime::Shared {
+            path: Some(toolgen::config::relative_path(
+                &fixtures_dir,
+                &root.join("runtime"),
+            )),
+        });
     let jobs = [
-        ("schemas", "generated", "toolgen-sdk", "TOOLGEN_GENERATED"),
-        (
-            "tests/fixtures/schemas",
-            "fixtures",
-            "toolgen-fixtures",
-            "TOOLGEN_FIXTURES",
-        ),
+        (sdk, "generated", "TOOLGEN_GENERATED"),
+        (fixtures, "fixtures", "TOOLGEN_FIXTURES"),
     ];
-    for (schemas, dest, crate_name, env) in jobs {
+    for (generator, dest, env) in jobs {
         let dest = out.join(dest);
-        let result = toolgen::Generator::new(root.join(schemas))
-            .crate_name(crate_name)
-            .emit_rerun_if_changed(true)
-            .write_to(&dest);
-        if let Err(err) = result {
+        if let Err(err) = generator.emit_rerun_if_changed(true).write_to(&dest) {
             eprintln!("{err}");
             return ExitCode::FAILURE;
         }

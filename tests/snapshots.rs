@@ -17,11 +17,36 @@ fn rendered(schemas: &str) -> &'static BTreeMap<String, String> {
     } else {
         &FIXTURES
     };
+    // The committed crates' settings: on the workspace's shared runtime.
     cell.get_or_init(|| {
         toolgen::Generator::new(root().join(schemas))
+            .runtime(toolgen::Runtime::Shared {
+                path: Some("../runtime".to_string()),
+            })
             .render()
             .unwrap_or_else(|err| panic!("{err}"))
     })
+}
+
+/// What a build script writes for the seed (`toolgen::Builder`): one file of inline modules.
+#[test]
+fn build_step_module() {
+    let rendered = toolgen::Generator::new(root().join("schemas"))
+        .layout(toolgen::Layout::Modules)
+        .runtime(toolgen::Runtime::Shared { path: None })
+        .render()
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(
+        rendered.keys().collect::<Vec<_>>(),
+        ["workos.rs"],
+        "one file per provider"
+    );
+    let text = &rendered["workos.rs"];
+    assert!(
+        !text.contains("crate::"),
+        "the module reaches nothing through `crate::`, so it can be included anywhere"
+    );
+    insta::assert_snapshot!(text);
 }
 
 /// The files whose header names `source` as their schema file.

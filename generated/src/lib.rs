@@ -7,8 +7,9 @@
 //! - [`workos`]: 1 tool (feature `workos`)
 //!
 //! Every call goes through a [`Transport`]; [`MemoryTransport`](runtime::MemoryTransport) records calls for tests. With the `transport-rmcp` feature (on by default), each provider's `Client::connect_http` and `Client::spawn_stdio` reach real MCP servers through rmcp.
-#[rustfmt::skip]
-pub mod runtime;
+/// The runtime every call goes through, shared with every other toolgen SDK of the
+/// application: one [`Error`], one [`Transport`].
+pub use ::toolgen_runtime as runtime;
 #[cfg(feature = "workos")]
 #[rustfmt::skip]
 pub mod workos;

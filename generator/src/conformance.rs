@@ -362,6 +362,7 @@ fn generate(
         &tools,
         &ModelOptions {
             object_inputs: false,
+            ..ModelOptions::default()
         },
     );
     let options = EmitOptions {

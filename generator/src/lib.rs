@@ -4,16 +4,20 @@
 //! ordered IR) → [`emit`] (IR → tokens) → [`render`] (tokens → text) → [`write`](mod@write) (text → files).
 //! Only the two ends touch the file system. [`Generator`] runs it, from the CLI or a `build.rs`:
 //!
+//! An application's `build.rs` writes one file per provider into `OUT_DIR` with [`Builder`]:
+//!
 //! ```no_run
-//! // In build.rs: regenerate into OUT_DIR whenever a schema changes.
-//! let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
-//! toolgen::Generator::new("schemas")
-//!     .emit_rerun_if_changed(true)
-//!     .write_to(out.join("sdk"))
-//!     .unwrap_or_else(|err| panic!("{err}"));
+//! fn main() -> Result<(), toolgen::Error> {
+//!     toolgen::Builder::new("schemas").compile()
+//! }
 //! ```
+//!
+//! and includes it with `toolgen_runtime::include_sdk!("workos")` in any module. A maintainer's
+//! committed crate comes from [`Generator`] (the `toolgen generate` command), configured by
+//! `toolgen.toml` ([`config`]).
 
 pub mod cldr;
+pub mod config;
 pub mod conformance;
 pub mod diagnostics;
 pub mod diff;
@@ -36,6 +40,7 @@ pub mod write;
 use std::path::{Path, PathBuf};
 
 pub use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
+pub use crate::emit::{EmitOptions, Layout, Package, Runtime};
 pub use crate::render::Rendered;
 pub use crate::write::WriteReport;
 
@@ -62,6 +67,37 @@ impl Generator {
     /// Sets the package name of the generated crate (default `toolgen-sdk`).
     pub fn crate_name(mut self, name: impl Into<String>) -> Self {
         self.options.crate_name = name.into();
+        self
+    }
+
+    /// Sets the package version of the generated crate (default `0.1.0`).
+    pub fn crate_version(mut self, version: impl Into<String>) -> Self {
+        self.options.crate_version = version.into();
+        self
+    }
+
+    /// Sets how the generated crate reaches the runtime (default: vendored, a crate that stands
+    /// alone).
+    pub fn runtime(mut self, runtime: Runtime) -> Self {
+        self.options.runtime = runtime;
+        self
+    }
+
+    /// Sets the generated crate's other `[package]` fields.
+    pub fn package(mut self, package: Package) -> Self {
+        self.options.package = package;
+        self
+    }
+
+    /// Sets the layout: a crate, or one file of inline modules per provider.
+    pub fn layout(mut self, layout: Layout) -> Self {
+        self.options.layout = layout;
+        self
+    }
+
+    /// Sets every emit option at once (as [`config::Config::emit_options`] gives them).
+    pub fn options(mut self, options: EmitOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -103,7 +139,13 @@ impl Generator {
         if let Some(only) = &self.providers {
             tools.retain(|tool| only.contains(&tool.provider));
         }
-        let model = model::build(&tools);
+        // A provider written as one file for the build step must stand alone: locale enums
+        // are shared within a provider only.
+        let model_options = model::ModelOptions {
+            share_across_providers: self.options.layout == Layout::Crate,
+            ..model::ModelOptions::default()
+        };
+        let model = model::build_with(&tools, &model_options);
         let mut output = from_model(&model, &self.options)
             .map_err(|d| d.with_sources(sources.clone()).under(&self.schemas))?;
         for warning in &mut output.warnings {
@@ -126,6 +168,79 @@ impl Generator {
         report.warnings = output.warnings;
         report.sources = output.sources;
         Ok(report)
+    }
+}
+
+/// The build-script API, in the style of prost-build: writes one file per provider into
+/// `OUT_DIR/toolgen/` (`<module>.rs`, holding `pub mod <module> { ... }`), which the application
+/// includes with `toolgen_runtime::include_sdk!("<module>")` (or a plain `include!`) in any
+/// module. The code reaches the runtime as `::toolgen_runtime`, so the application depends on
+/// `toolgen-runtime` and nothing else.
+///
+/// Cargo reruns the script when a file under the schemas folder is added, changed or removed.
+/// Problems in the schemas fail the build with rustc-style diagnostics: return the
+/// [`Error`] from `main`, whose `Debug` is the rendered report.
+#[derive(Debug, Clone)]
+pub struct Builder {
+    schemas: PathBuf,
+    out_dir: Option<PathBuf>,
+    providers: Option<Vec<String>>,
+    docs: docs::DocOptions,
+}
+
+impl Builder {
+    /// A builder for the tool definitions under `schemas` (relative to the package's folder,
+    /// where cargo runs build scripts).
+    pub fn new(schemas: impl Into<PathBuf>) -> Self {
+        Self {
+            schemas: schemas.into(),
+            out_dir: None,
+            providers: None,
+            docs: docs::DocOptions::default(),
+        }
+    }
+
+    /// Writes into `dir` instead of `$OUT_DIR/toolgen`.
+    pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// Generates only the providers (folder names) listed.
+    pub fn only_providers<I, S>(mut self, providers: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.providers = Some(providers.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Runs the pipeline and writes the files; prints the schema warnings as cargo warnings.
+    pub fn compile(&self) -> Result<(), Error> {
+        let out = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => PathBuf::from(std::env::var_os("OUT_DIR").ok_or_else(|| Error::Write {
+                path: PathBuf::from("$OUT_DIR"),
+                source: std::io::Error::other(
+                    "OUT_DIR is not set: run from a build script, or set Builder::out_dir",
+                ),
+            })?)
+            .join("toolgen"),
+        };
+        let mut generator = Generator::new(&self.schemas)
+            .layout(Layout::Modules)
+            .runtime(Runtime::Shared { path: None })
+            .emit_rerun_if_changed(true);
+        generator.options.docs = self.docs.clone();
+        generator.providers = self.providers.clone();
+        let report = generator.write_to(&out)?;
+        for warning in &report.warnings {
+            // One line each: cargo shows `warning:` lines of path dependencies and packages.
+            let text = warning.to_string().replace('\n', " ");
+            println!("cargo::warning={text}");
+        }
+        Ok(())
     }
 }
 
@@ -191,8 +306,8 @@ pub struct Output {
     pub sources: Sources,
 }
 
-/// Why a run failed.
-#[derive(Debug)]
+/// Why a run failed. Its `Debug` is the rendered report, as `Display`, so that a build script
+/// whose `main` returns it shows the diagnostics.
 pub enum Error {
     /// The input has problems; each names its file and JSON pointer.
     Input(Diagnostics),
@@ -203,6 +318,12 @@ pub enum Error {
         /// The I/O error.
         source: std::io::Error,
     },
+}
+
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
 }
 
 impl std::fmt::Display for Error {

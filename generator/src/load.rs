@@ -105,6 +105,23 @@ pub fn read(root: &Path) -> (Vec<(String, Vec<u8>)>, Diagnostics) {
     (sources, diagnostics)
 }
 
+/// Finds `toolgen.toml` in `dir` (the current folder, for the command line) and parses it; without
+/// one, the defaults for `dir`. A problem comes back with the file's text, for its snippet.
+pub fn read_config(dir: &Path) -> Result<crate::config::Config, Diagnostics> {
+    let file = dir.join(crate::config::FILE_NAME);
+    match fs::read(&file) {
+        Ok(bytes) => crate::config::Config::parse(&file, dir, &bytes).map_err(|problems| {
+            let mut sources = Sources::default();
+            sources.insert(&file, &bytes);
+            problems.with_sources(sources)
+        }),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            Ok(crate::config::Config::defaults(dir))
+        }
+        Err(err) => Err(Diagnostic::new(&file, format!("cannot read the file: {err}")).into()),
+    }
+}
+
 /// The text of files already read, keyed as their diagnostics name them.
 pub fn sources_of(files: &[(String, Vec<u8>)]) -> Sources {
     let mut sources = Sources::default();

@@ -28,9 +28,8 @@ enum Command {
         /// Where the crate is written (Cargo.toml and src/).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// The package name of the generated crate.
-        #[arg(long, default_value = "toolgen-sdk")]
-        crate_name: String,
+        #[command(flatten)]
+        crate_args: CrateArgs,
     },
     /// Prints, per provider: tools, clean and failed, warnings, types before and after dedup,
     /// and lines of generated code.
@@ -95,10 +94,35 @@ enum Command {
         /// The generated crate to compare.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// The package name of the generated crate.
-        #[arg(long, default_value = "toolgen-sdk")]
-        crate_name: String,
+        #[command(flatten)]
+        crate_args: CrateArgs,
     },
+}
+
+/// What the generated crate is: these override `toolgen.toml` in the current folder.
+#[derive(Debug, clap::Args)]
+struct CrateArgs {
+    /// The package name of the generated crate (default: `toolgen.toml`'s, else `toolgen-sdk`).
+    #[arg(long)]
+    crate_name: Option<String>,
+    /// How the crate reaches the runtime: `shared` depends on the `toolgen-runtime` crate (one
+    /// runtime for every SDK of an application), `vendored` copies it in (a crate that stands
+    /// alone, from registry crates only). Default: `toolgen.toml`'s `[runtime]`, else vendored.
+    #[arg(long, value_enum)]
+    runtime: Option<RuntimeArg>,
+    /// The folder of the `toolgen-runtime` crate, for a shared runtime as a path dependency
+    /// (implies `--runtime shared`).
+    #[arg(long, conflicts_with = "runtime")]
+    runtime_path: Option<PathBuf>,
+}
+
+/// `--runtime`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RuntimeArg {
+    /// Depend on the `toolgen-runtime` crate.
+    Shared,
+    /// Copy the runtime into the crate.
+    Vendored,
 }
 
 /// How `diff` prints its report.
@@ -150,17 +174,36 @@ fn pull(
     runtime.block_on(toolgen::pull::pull(&source, schemas, provider))
 }
 
-/// Paths default to the workspace's `schemas/` and `generated/`, so that
-/// `cargo run -p toolgen -- generate` works from anywhere inside the repository.
-fn or_default(path: Option<PathBuf>, name: &str) -> PathBuf {
-    path.unwrap_or_else(|| {
-        let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-        if workspace.join("Cargo.toml").is_file() {
-            workspace.join(name)
-        } else {
-            PathBuf::from(name)
-        }
-    })
+/// `toolgen.toml` of the current folder, or the defaults: paths start where the user stands.
+fn config() -> Result<toolgen::config::Config, toolgen::Diagnostics> {
+    toolgen::load::read_config(std::path::Path::new("."))
+}
+
+/// The generator and output folder for `generate` and `check`: the flags over `toolgen.toml`.
+fn crate_generator(
+    config: &toolgen::config::Config,
+    schemas: Option<PathBuf>,
+    out: Option<PathBuf>,
+    args: CrateArgs,
+) -> (toolgen::Generator, PathBuf) {
+    use toolgen::config::RuntimeChoice;
+    let schemas = schemas.unwrap_or_else(|| config.schemas.clone());
+    let out = out.unwrap_or_else(|| config.out.clone());
+    let mut options = config.emit_options();
+    if let Some(name) = args.crate_name {
+        options.crate_name = name;
+    }
+    let choice = match (args.runtime, args.runtime_path) {
+        (_, Some(path)) => RuntimeChoice::Shared(Some(path)),
+        (Some(RuntimeArg::Vendored), None) => RuntimeChoice::Vendored,
+        (Some(RuntimeArg::Shared), None) => match &config.runtime {
+            RuntimeChoice::Shared(path) => RuntimeChoice::Shared(path.clone()),
+            _ => RuntimeChoice::Shared(None),
+        },
+        (None, None) => config.runtime.clone(),
+    };
+    options.runtime = choice.for_output(&out);
+    (toolgen::Generator::new(schemas).options(options), out)
 }
 
 fn main() -> ExitCode {
@@ -170,10 +213,16 @@ fn main() -> ExitCode {
         Command::Generate {
             schemas,
             out,
-            crate_name,
+            crate_args,
         } => {
-            let (schemas, out) = (or_default(schemas, "schemas"), or_default(out, "generated"));
-            let generator = toolgen::Generator::new(&schemas).crate_name(crate_name);
+            let config = match config() {
+                Ok(config) => config,
+                Err(diagnostics) => {
+                    eprintln!("{}", diagnostics.render(color));
+                    return ExitCode::FAILURE;
+                }
+            };
+            let (generator, out) = crate_generator(&config, schemas, out, crate_args);
             match generator.write_to(&out) {
                 Ok(report) => {
                     for warning in &report.warnings {
@@ -203,7 +252,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Report { schemas } => {
-            let schemas = or_default(schemas, "schemas");
+            let schemas = schemas.unwrap_or_else(|| PathBuf::from("schemas"));
             match toolgen::report::report(&schemas, &toolgen::emit::EmitOptions::default()) {
                 Ok(reports) => {
                     println!("{}", toolgen::report::table(&reports));
@@ -269,7 +318,7 @@ fn main() -> ExitCode {
             headers,
             schemas,
         } => {
-            let schemas = or_default(schemas, "schemas");
+            let schemas = schemas.unwrap_or_else(|| PathBuf::from("schemas"));
             match pull(url, stdio, &provider, &headers, &schemas) {
                 Ok(report) => {
                     eprintln!(
@@ -302,10 +351,16 @@ fn main() -> ExitCode {
         Command::Check {
             schemas,
             out,
-            crate_name,
+            crate_args,
         } => {
-            let (schemas, out) = (or_default(schemas, "schemas"), or_default(out, "generated"));
-            let generator = toolgen::Generator::new(&schemas).crate_name(crate_name);
+            let config = match config() {
+                Ok(config) => config,
+                Err(diagnostics) => {
+                    eprintln!("{}", diagnostics.render(color));
+                    return ExitCode::FAILURE;
+                }
+            };
+            let (generator, out) = crate_generator(&config, schemas, out, crate_args);
             match generator.render() {
                 Ok(rendered) => match toolgen::write::stale(&out, &rendered) {
                     Ok(stale) if stale.is_empty() => {

@@ -202,12 +202,16 @@ pub struct ModelOptions {
     /// Treat an input schema that leaves its type open as an object, as MCP arguments always
     /// are. Off for plain JSON Schemas, such as the conformance suite's.
     pub object_inputs: bool,
+    /// Move locale enums that several providers repeat exactly into one crate-wide type. Off
+    /// when each provider is written as a file of its own (the build step).
+    pub share_across_providers: bool,
 }
 
 impl Default for ModelOptions {
     fn default() -> Self {
         Self {
             object_inputs: true,
+            share_across_providers: true,
         }
     }
 }
@@ -235,7 +239,9 @@ pub fn build_with(tools: &[Tool], options: &ModelOptions) -> Model {
         providers,
         crate_enums: Vec::new(),
     };
-    share_locales_across_providers(&mut model);
+    if options.share_across_providers {
+        share_locales_across_providers(&mut model);
+    }
     model
 }
 

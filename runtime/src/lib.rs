@@ -37,12 +37,12 @@ pub use self::validate::Validator;
 // The crates generated code needs, re-exported so that an SDK (a generated crate, or code a
 // build script writes into an application) depends on this crate alone: generated code names
 // them as `::toolgen_runtime::serde`, `::toolgen_runtime::serde_json`, and so on.
-pub use serde;
-pub use serde_json;
 #[cfg(feature = "chrono")]
 pub use chrono;
 #[cfg(feature = "icu")]
 pub use icu_locale_core;
+pub use serde;
+pub use serde_json;
 #[cfg(feature = "uuid")]
 pub use uuid;
 
@@ -68,8 +68,8 @@ macro_rules! include_sdk {
 }
 
 /// Keeps the items given when this runtime has its `transport-rmcp` feature, and drops them
-/// otherwise: generated code gates its rmcp constructors on the runtime's feature, not on a
-/// feature of the crate it is included in.
+/// otherwise: code that a build script generates into an application gates its rmcp
+/// constructors on the runtime's feature, since the application has no such feature.
 #[cfg(feature = "transport-rmcp")]
 #[doc(hidden)]
 #[macro_export]
@@ -82,8 +82,6 @@ macro_rules! __toolgen_if_transport_rmcp {
 macro_rules! __toolgen_if_transport_rmcp {
     ($($item:tt)*) => {};
 }
-#[doc(hidden)]
-pub use crate::__toolgen_if_transport_rmcp as if_transport_rmcp;
 
 /// Keeps the items given when this runtime has its `icu` feature (locale enum conversions).
 #[cfg(feature = "icu")]
@@ -98,5 +96,3 @@ macro_rules! __toolgen_if_icu {
 macro_rules! __toolgen_if_icu {
     ($($item:tt)*) => {};
 }
-#[doc(hidden)]
-pub use crate::__toolgen_if_icu as if_icu;

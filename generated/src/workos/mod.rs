@@ -10,41 +10,41 @@ pub mod user_management;
 /// Cloning is cheap; clones share the connection.
 #[derive(Clone, Debug)]
 pub struct Client {
-    pub(crate) client: crate::runtime::Client,
+    pub(crate) client: ::toolgen_runtime::Client,
 }
 impl Client {
     /// A client that sends every call through `transport`.
-    pub fn new(transport: impl crate::runtime::Transport) -> Self {
+    pub fn new(transport: impl ::toolgen_runtime::Transport) -> Self {
         Self {
-            client: crate::runtime::Client::new(transport),
+            client: ::toolgen_runtime::Client::new(transport),
         }
     }
     /// A typed client over an existing runtime client, sharing its connection.
-    pub fn from_runtime(client: crate::runtime::Client) -> Self {
+    pub fn from_runtime(client: ::toolgen_runtime::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath, for calls by tool name.
-    pub fn runtime(&self) -> &crate::runtime::Client {
+    pub fn runtime(&self) -> &::toolgen_runtime::Client {
         &self.client
     }
     /// Starts connecting to a Streamable HTTP MCP server at `url`; finish with
-    /// [`HttpBuilder::connect`](crate::runtime::HttpBuilder::connect).
+    /// [`HttpBuilder::connect`](toolgen_runtime::HttpBuilder::connect).
     #[cfg(feature = "transport-rmcp")]
-    pub fn connect_http(url: impl Into<String>) -> crate::runtime::HttpBuilder<Self> {
-        crate::runtime::HttpBuilder::new(url)
+    pub fn connect_http(url: impl Into<String>) -> ::toolgen_runtime::HttpBuilder<Self> {
+        ::toolgen_runtime::HttpBuilder::new(url)
     }
     /// Starts an MCP server as the child process `command args...`, over stdio; finish
-    /// with [`StdioBuilder::connect`](crate::runtime::StdioBuilder::connect).
+    /// with [`StdioBuilder::connect`](toolgen_runtime::StdioBuilder::connect).
     #[cfg(feature = "transport-rmcp")]
     pub fn spawn_stdio<I, S>(
         command: impl Into<String>,
         args: I,
-    ) -> crate::runtime::StdioBuilder<Self>
+    ) -> ::toolgen_runtime::StdioBuilder<Self>
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        crate::runtime::StdioBuilder::new(command, args)
+        ::toolgen_runtime::StdioBuilder::new(command, args)
     }
     /// The tools under `user_management`.
     #[inline]
@@ -54,15 +54,15 @@ impl Client {
         }
     }
 }
-impl From<crate::runtime::Client> for Client {
-    fn from(client: crate::runtime::Client) -> Self {
+impl From<::toolgen_runtime::Client> for Client {
+    fn from(client: ::toolgen_runtime::Client) -> Self {
         Self { client }
     }
 }
 /// The tools under `user_management`.
 #[derive(Clone, Copy, Debug)]
 pub struct UserManagement<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a ::toolgen_runtime::Client,
 }
 impl<'a> UserManagement<'a> {
     /// The tools under `user_management.invitations`.
@@ -76,6 +76,6 @@ impl<'a> UserManagement<'a> {
 /// The tools under `user_management.invitations`.
 #[derive(Clone, Copy, Debug)]
 pub struct UserManagementInvitations<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a ::toolgen_runtime::Client,
 }
 impl<'a> UserManagementInvitations<'a> {}

@@ -18,17 +18,20 @@ pub struct CreateParams {
     /// The [role](https://workos.com/docs/authkit/roles) that the recipient will receive when they join the organization in the invitation.
     pub role_slug: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not name, kept as they are: they are sent, and a value read from JSON writes them back unchanged.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: ::toolgen_runtime::serde_json::Map<
+        ::std::string::String,
+        ::toolgen_runtime::serde_json::Value,
+    >,
 }
-impl ::serde::Serialize for CreateParams {
+impl ::toolgen_runtime::serde::Serialize for CreateParams {
     #[inline]
-    fn serialize<__S: ::serde::Serializer>(
+    fn serialize<__S: ::toolgen_runtime::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         #[inline]
-        fn write(this: &CreateParams) -> crate::runtime::wire::Written {
-            let mut out = crate::runtime::wire::Writer::new();
+        fn write(this: &CreateParams) -> ::toolgen_runtime::wire::Written {
+            let mut out = ::toolgen_runtime::wire::Writer::new();
             out.field("email", &this.email);
             out.some("expires_in_days", &this.expires_in_days);
             out.some("inviter_user_id", &this.inviter_user_id);
@@ -38,17 +41,17 @@ impl ::serde::Serialize for CreateParams {
             out.flatten(&this.extra);
             out.finish()
         }
-        crate::runtime::wire::serialize(write(self), serializer)
+        ::toolgen_runtime::wire::serialize(write(self), serializer)
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CreateParams {
+impl<'de> ::toolgen_runtime::serde::Deserialize<'de> for CreateParams {
     #[inline]
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
+    fn deserialize<__D: ::toolgen_runtime::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            input: &mut crate::runtime::wire::Reader,
+            input: &mut ::toolgen_runtime::wire::Reader,
         ) -> ::std::option::Option<CreateParams> {
             let f0 = input.field("email");
             let f1 = input.field("expires_in_days");
@@ -80,7 +83,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateParams {
                 _ => ::std::option::Option::None,
             }
         }
-        crate::runtime::wire::deserialize(
+        ::toolgen_runtime::wire::deserialize(
             deserializer,
             &[
                 "email",
@@ -578,9 +581,9 @@ impl ::std::convert::AsRef<str> for Locale {
 }
 impl Locale {
     /// The CLDR 49.0.0 data of this enum, resolved by toolgen: one row per value of [`ALL`](Self::ALL), and the value each request key resolves to.
-    pub const LOCALE_TABLE: crate::runtime::locale::LocaleTable = {
-        use crate::runtime::locale::{LocaleRow as Row, LocaleTable};
-        use crate::runtime::locale::NO_MATCH;
+    pub const LOCALE_TABLE: ::toolgen_runtime::locale::LocaleTable = {
+        use ::toolgen_runtime::locale::{LocaleRow as Row, LocaleTable};
+        use ::toolgen_runtime::locale::NO_MATCH;
         LocaleTable {
             type_name: "Locale",
             values: &[
@@ -1379,8 +1382,8 @@ impl Locale {
         }
     };
     #[inline]
-    fn locale_row(&self) -> &'static crate::runtime::locale::LocaleRow {
-        const ROWS: &[crate::runtime::locale::LocaleRow] = Locale::LOCALE_TABLE.rows;
+    fn locale_row(&self) -> &'static ::toolgen_runtime::locale::LocaleRow {
+        const ROWS: &[::toolgen_runtime::locale::LocaleRow] = Locale::LOCALE_TABLE.rows;
         &ROWS[*self as usize]
     }
     #[inline]
@@ -1426,58 +1429,62 @@ impl Locale {
     }
 }
 impl ::std::str::FromStr for Locale {
-    type Err = crate::runtime::ParseEnumError;
+    type Err = ::toolgen_runtime::ParseEnumError;
     /// The value spelled `value`, ignoring case and reading `_` as `-`; an unknown tag's
     /// error names the closest values.
     #[inline]
     fn from_str(
         value: &str,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseEnumError> {
+    ) -> ::std::result::Result<Self, ::toolgen_runtime::ParseEnumError> {
         let index = Self::LOCALE_TABLE.parse(value)?;
         Self::from_index(index)
-            .ok_or_else(|| { crate::runtime::ParseEnumError::new("Locale", value, &[]) })
+            .ok_or_else(|| {
+                ::toolgen_runtime::ParseEnumError::new("Locale", value, &[])
+            })
     }
 }
 #[cfg(feature = "icu")]
-impl ::std::convert::From<Locale> for ::icu_locale_core::LanguageIdentifier {
+impl ::std::convert::From<Locale>
+for ::toolgen_runtime::icu_locale_core::LanguageIdentifier {
     #[inline]
     fn from(value: Locale) -> Self {
         Self::try_from_str(value.as_str()).unwrap_or(Self::UNKNOWN)
     }
 }
 #[cfg(feature = "icu")]
-impl ::std::convert::TryFrom<&::icu_locale_core::LanguageIdentifier> for Locale {
-    type Error = crate::runtime::ParseEnumError;
+impl ::std::convert::TryFrom<&::toolgen_runtime::icu_locale_core::LanguageIdentifier>
+for Locale {
+    type Error = ::toolgen_runtime::ParseEnumError;
     #[inline]
     fn try_from(
-        value: &::icu_locale_core::LanguageIdentifier,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseEnumError> {
+        value: &::toolgen_runtime::icu_locale_core::LanguageIdentifier,
+    ) -> ::std::result::Result<Self, ::toolgen_runtime::ParseEnumError> {
         value.to_string().parse()
     }
 }
-impl ::serde::Serialize for Locale {
+impl ::toolgen_runtime::serde::Serialize for Locale {
     #[inline]
-    fn serialize<__S: ::serde::Serializer>(
+    fn serialize<__S: ::toolgen_runtime::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Locale {
+impl<'de> ::toolgen_runtime::serde::Deserialize<'de> for Locale {
     /// Only the exact wire values; parsing with `FromStr` may accept more.
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
+    fn deserialize<__D: ::toolgen_runtime::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        crate::runtime::wire::string_enum(deserializer, Self::ALL, Self::WIRE)
+        ::toolgen_runtime::wire::string_enum(deserializer, Self::ALL, Self::WIRE)
     }
 }
 impl ::std::convert::TryFrom<&str> for Locale {
-    type Error = crate::runtime::ParseEnumError;
+    type Error = ::toolgen_runtime::ParseEnumError;
     #[inline]
     fn try_from(
         value: &str,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseEnumError> {
+    ) -> ::std::result::Result<Self, ::toolgen_runtime::ParseEnumError> {
         value.parse()
     }
 }
@@ -1494,31 +1501,31 @@ impl CreateParams {
     #[inline]
     pub fn validate(
         &self,
-    ) -> ::std::result::Result<(), ::std::vec::Vec<crate::runtime::Violation>> {
-        static VALIDATOR: ::std::sync::OnceLock<crate::runtime::Validator> = ::std::sync::OnceLock::new();
+    ) -> ::std::result::Result<(), ::std::vec::Vec<::toolgen_runtime::Violation>> {
+        static VALIDATOR: ::std::sync::OnceLock<::toolgen_runtime::Validator> = ::std::sync::OnceLock::new();
         VALIDATOR
-            .get_or_init(|| crate::runtime::Validator::new(Self::SCHEMA))
+            .get_or_init(|| ::toolgen_runtime::Validator::new(Self::SCHEMA))
             .validate(self)
     }
 }
 impl crate::workos::UserManagementInvitations<'_> {
     /// Sends an invitation email to the recipient.
     ///
-    /// Calls the MCP tool `user_management.invitations.create` with [`CreateParams`]. Awaiting the call gives its [`ToolOutput`](crate::runtime::ToolOutput). Only failures before the request is sent are retried, unless [`Call::retry`](crate::runtime::Call::retry) opts in.
+    /// Calls the MCP tool `user_management.invitations.create` with [`CreateParams`]. Awaiting the call gives its [`ToolOutput`](toolgen_runtime::ToolOutput). Only failures before the request is sent are retried, unless [`Call::retry`](toolgen_runtime::Call::retry) opts in.
     ///
     /// # Errors
     ///
-    /// Returns [`Error::InvalidArguments`](crate::runtime::Error::InvalidArguments), without sending anything, when the arguments break the tool's schema; [`Error::Tool`](crate::runtime::Error::Tool) when the tool reports an error; and the other [`Error`](crate::runtime::Error) variants when the call fails.
+    /// Returns [`Error::InvalidArguments`](toolgen_runtime::Error::InvalidArguments), without sending anything, when the arguments break the tool's schema; [`Error::Tool`](toolgen_runtime::Error::Tool) when the tool reports an error; and the other [`Error`](toolgen_runtime::Error) variants when the call fails.
     #[inline]
     pub fn create(
         &self,
         params: &CreateParams,
-    ) -> crate::runtime::Call<crate::runtime::ToolOutput> {
+    ) -> ::toolgen_runtime::Call<::toolgen_runtime::ToolOutput> {
         match params.validate() {
             ::std::result::Result::Ok(()) => {
                 self.client
                     .call(
-                        crate::runtime::ToolInfo {
+                        ::toolgen_runtime::ToolInfo {
                             name: "user_management.invitations.create",
                             retry_safe: false,
                         },
@@ -1528,7 +1535,7 @@ impl crate::workos::UserManagementInvitations<'_> {
             ::std::result::Result::Err(violations) => {
                 self.client
                     .rejected(
-                        crate::runtime::ToolInfo {
+                        ::toolgen_runtime::ToolInfo {
                             name: "user_management.invitations.create",
                             retry_safe: false,
                         },
