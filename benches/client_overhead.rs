@@ -41,7 +41,7 @@ fn main() {
 fn seed() -> CreateParams {
     CreateParams {
         email: "a@b.c".into(),
-        organization_id: "org_1".into(),
+        organization_id: Some("org_1".into()),
         locale: Some(Locale::Es419),
         expires_in_days: std::num::NonZeroU64::new(7),
         inviter_user_id: None,

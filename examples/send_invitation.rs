@@ -4,7 +4,7 @@
 //! ```sh
 //! cargo run --example server -- --port 8080     # in another terminal
 //! cargo run --example send_invitation -- --url http://127.0.0.1:8080/mcp \
-//!     --email a@b.c --organization-id org_1 --locale es-419 --expires-in-days 7
+//!     --email a@b.c --locale es-419 --expires-in-days 7
 //! ```
 //!
 //! It prints the result and exits 0; on any error it prints it and exits 1. A bearer token is
@@ -27,9 +27,9 @@ struct Args {
     /// The recipient.
     #[arg(long)]
     email: String,
-    /// The organization the recipient joins.
+    /// The organization the recipient joins, if any.
     #[arg(long)]
-    organization_id: String,
+    organization_id: Option<String>,
     /// The locale of the email, such as `es-419`.
     #[arg(long)]
     locale: Option<Locale>,
@@ -73,7 +73,7 @@ async fn run(args: Args) -> Result<String, toolgen_sdk::Error> {
             expires_in_days: args.expires_in_days,
             inviter_user_id: None,
             role_slug: None,
-            // Properties the schema does not name; none here.
+            // Properties the schema does not name; none here. Only the arguments given are sent.
             extra: Default::default(),
         })
         .await?;

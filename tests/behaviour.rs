@@ -21,7 +21,7 @@ fn block_on<F: std::future::IntoFuture>(future: F) -> F::Output {
 fn seed(email: &str) -> CreateParams {
     CreateParams {
         email: email.into(),
-        organization_id: "org_1".into(),
+        organization_id: Some("org_1".into()),
         expires_in_days: None,
         inviter_user_id: None,
         locale: None,
@@ -153,17 +153,26 @@ fn tool_output_parses_text_and_structured_content() {
     assert!(ToolResult::from_json(json!({"content": 3})).is_err());
 }
 
-/// `schemas/workos/overlay.json` corrects the seed: `email` and `organization_id` are required,
-/// `expires_in_days` is 1..=30 and `email` has `format: email`.
+/// `schemas/workos/overlay.json` corrects the seed as WorkOS's own API description does: only
+/// `email` is required (an invitation need not name an organization), `expires_in_days` is
+/// 1..=30 and `email` has `format: email`.
 #[test]
 fn the_overlay_makes_the_seed_stricter() {
-    // Required: the fields are plain `String`s, and JSON without them does not parse.
+    // Required: `email` is a plain `String`, and JSON without it does not parse.
     let err = serde_json::from_value::<CreateParams>(json!({"organization_id": "org_1"}))
         .expect_err("email is required");
     assert!(err.to_string().contains("email"), "{err}");
-    assert!(serde_json::from_value::<CreateParams>(json!({"email": "a@b.c"})).is_err());
+    let only_email = serde_json::from_value::<CreateParams>(json!({"email": "a@b.c"}))
+        .expect("organization_id is optional");
+    assert_eq!(only_email.organization_id, None);
+    assert_eq!(only_email.validate(), Ok(()));
+    // Only the arguments given are sent.
+    assert_eq!(
+        serde_json::to_value(&only_email).expect("serializes"),
+        json!({"email": "a@b.c"})
+    );
     let schema: serde_json::Value = serde_json::from_str(CreateParams::SCHEMA).expect("JSON");
-    assert_eq!(schema["required"], json!(["email", "organization_id"]));
+    assert_eq!(schema["required"], json!(["email"]));
 
     // In bounds: accepted.
     for days in [1, 7, 30] {

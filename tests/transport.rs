@@ -22,7 +22,7 @@ use toolgen_sdk::workos::user_management::invitations::create::Locale;
 fn seed_params(email: &str) -> CreateParams {
     CreateParams {
         email: email.into(),
-        organization_id: "org_1".into(),
+        organization_id: Some("org_1".into()),
         locale: Some(Locale::Es419),
         expires_in_days: NonZeroU64::new(7),
         inviter_user_id: None,

@@ -14,7 +14,7 @@ pub struct CreateParams {
     /// The locale to use when rendering the invitation email. See [supported locales](https://workos.com/docs/authkit/hosted-ui/localization).
     pub locale: ::std::option::Option<Locale>,
     /// The ID of the [organization](https://workos.com/docs/reference/organization) that the recipient will join.
-    pub organization_id: ::std::string::String,
+    pub organization_id: ::std::option::Option<::std::string::String>,
     /// The [role](https://workos.com/docs/authkit/roles) that the recipient will receive when they join the organization in the invitation.
     pub role_slug: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not name, kept as they are: they are sent, and a value read from JSON writes them back unchanged.
@@ -36,7 +36,7 @@ impl ::toolgen_runtime::serde::Serialize for CreateParams {
             out.some("expires_in_days", &this.expires_in_days);
             out.some("inviter_user_id", &this.inviter_user_id);
             out.some("locale", &this.locale);
-            out.field("organization_id", &this.organization_id);
+            out.some("organization_id", &this.organization_id);
             out.some("role_slug", &this.role_slug);
             out.flatten(&this.extra);
             out.finish()
@@ -1491,7 +1491,7 @@ impl ::std::convert::TryFrom<&str> for Locale {
 impl CreateParams {
     /// The tool's input schema (normalized, annotations left out) that
     /// [`validate`](Self::validate) checks against.
-    pub const SCHEMA: &'static str = r#"{"type":"object","properties":{"email":{"type":"string","format":"email"},"locale":{"enum":["af","am","ar","bg","bn","bs","ca","cs","da","de","de-DE","el","en","en-AU","en-CA","en-GB","en-US","es","es-419","es-ES","es-US","et","fa","fi","fil","fr","fr-BE","fr-CA","fr-FR","fy","gl","gu","ha","he","hi","hr","hu","hy","id","is","it","it-IT","ja","jv","ka","kk","km","kn","ko","lt","lv","mk","ml","mn","mr","ms","my","nb","ne","nl","nl-BE","nl-NL","nn","no","pa","pl","pt","pt-BR","pt-PT","ro","ru","sk","sl","sq","sr","sv","sw","ta","te","th","tr","uk","ur","uz","vi","zh","zh-CN","zh-HK","zh-TW","zu"],"type":"string"},"role_slug":{"type":"string"},"expires_in_days":{"type":"integer","minimum":1,"maximum":30},"inviter_user_id":{"type":"string"},"organization_id":{"type":"string"}},"required":["email","organization_id"]}"#;
+    pub const SCHEMA: &'static str = r#"{"type":"object","properties":{"email":{"type":"string","format":"email"},"locale":{"enum":["af","am","ar","bg","bn","bs","ca","cs","da","de","de-DE","el","en","en-AU","en-CA","en-GB","en-US","es","es-419","es-ES","es-US","et","fa","fi","fil","fr","fr-BE","fr-CA","fr-FR","fy","gl","gu","ha","he","hi","hr","hu","hy","id","is","it","it-IT","ja","jv","ka","kk","km","kn","ko","lt","lv","mk","ml","mn","mr","ms","my","nb","ne","nl","nl-BE","nl-NL","nn","no","pa","pl","pt","pt-BR","pt-PT","ro","ru","sk","sl","sq","sr","sv","sw","ta","te","th","tr","uk","ur","uz","vi","zh","zh-CN","zh-HK","zh-TW","zu"],"type":"string"},"role_slug":{"type":"string"},"expires_in_days":{"type":"integer","minimum":1,"maximum":30},"inviter_user_id":{"type":"string"},"organization_id":{"type":"string"}},"required":["email"]}"#;
     /// Checks these arguments against the tool's input schema, including every constraint
     /// the Rust type cannot express (bounds, lengths, patterns, formats, `const`, unions).
     ///
