@@ -105,6 +105,21 @@ pub fn read(root: &Path) -> (Vec<(String, Vec<u8>)>, Diagnostics) {
     (sources, diagnostics)
 }
 
+/// Reads the `toolgen.toml` of `start` or of its nearest ancestor that has one (as cargo finds
+/// `Cargo.toml`), so that a command run anywhere inside a project uses its settings; without
+/// any, the defaults for `start`.
+pub fn find_config(start: &Path) -> Result<crate::config::Config, Diagnostics> {
+    let absolute = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+    for dir in absolute.ancestors() {
+        if dir.join(crate::config::FILE_NAME).is_file() {
+            // Relative to where the user stands when the file is there, absolute otherwise.
+            let dir = if dir == absolute { start } else { dir };
+            return read_config(dir);
+        }
+    }
+    Ok(crate::config::Config::defaults(start))
+}
+
 /// Finds `toolgen.toml` in `dir` (the current folder, for the command line) and parses it; without
 /// one, the defaults for `dir`. A problem comes back with the file's text, for its snippet.
 pub fn read_config(dir: &Path) -> Result<crate::config::Config, Diagnostics> {

@@ -174,9 +174,15 @@ fn pull(
     runtime.block_on(toolgen::pull::pull(&source, schemas, provider))
 }
 
-/// `toolgen.toml` of the current folder, or the defaults: paths start where the user stands.
+/// `toolgen.toml` of the current folder or its nearest ancestor, or the defaults: paths start
+/// where the user stands, never where toolgen was built.
 fn config() -> Result<toolgen::config::Config, toolgen::Diagnostics> {
-    toolgen::load::read_config(std::path::Path::new("."))
+    toolgen::load::find_config(std::path::Path::new("."))
+}
+
+/// The schemas folder `toolgen.toml` names (or `./schemas`), for commands that take only that.
+fn default_schemas() -> PathBuf {
+    config().map_or_else(|_| PathBuf::from("schemas"), |config| config.schemas)
 }
 
 /// The generator and output folder for `generate` and `check`: the flags over `toolgen.toml`.
@@ -252,7 +258,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Report { schemas } => {
-            let schemas = schemas.unwrap_or_else(|| PathBuf::from("schemas"));
+            let schemas = schemas.unwrap_or_else(default_schemas);
             match toolgen::report::report(&schemas, &toolgen::emit::EmitOptions::default()) {
                 Ok(reports) => {
                     println!("{}", toolgen::report::table(&reports));
@@ -318,7 +324,7 @@ fn main() -> ExitCode {
             headers,
             schemas,
         } => {
-            let schemas = schemas.unwrap_or_else(|| PathBuf::from("schemas"));
+            let schemas = schemas.unwrap_or_else(default_schemas);
             match pull(url, stdio, &provider, &headers, &schemas) {
                 Ok(report) => {
                     eprintln!(

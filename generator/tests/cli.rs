@@ -13,9 +13,11 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// Runs `toolgen <command> --schemas <schemas> --out <out>`.
+/// Runs `toolgen <command> --schemas <schemas> --out <out>` in the scratch folders' parent, so
+/// that no `toolgen.toml` of this repository applies.
 fn toolgen(command: &str, schemas: &Path, out: &Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_toolgen"))
+        .current_dir(std::env::temp_dir())
         .arg(command)
         .arg("--schemas")
         .arg(schemas)
@@ -470,5 +472,66 @@ fn check_lists_the_stale_files() {
     assert!(stderr.contains("src/p/a.rs"), "{stderr}");
     assert!(stderr.contains("src/p/b.rs"), "{stderr}");
     assert!(!stderr.contains("Cargo.toml"), "{stderr}");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// `toolgen generate` with no flags, run in a sub-folder of a project: it finds the project's
+/// `toolgen.toml` upward from where the user stands (never from where toolgen was built) and
+/// writes where that file says, relative to the file.
+#[test]
+fn generate_finds_toolgen_toml_from_a_sub_folder() {
+    let dir = scratch("config-upward");
+    write(
+        &dir.join("toolgen.toml"),
+        "out = \"sdk\"\n[package]\nname = \"acme-sdk\"\nversion = \"2.0.0\"\n[runtime]\nmode = \"shared\"\n",
+    );
+    write(
+        &dir.join("schemas/acme/ping.json"),
+        r#"{"name": "ping", "inputSchema": {"type": "object", "properties": {}}}"#,
+    );
+    let below = dir.join("src/deep");
+    fs::create_dir_all(&below).expect("mkdir");
+    let output = toolgen_args(&["generate"], &below);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let manifest = fs::read_to_string(dir.join("sdk/Cargo.toml")).expect("the crate is at sdk/");
+    assert!(manifest.contains("name = \"acme-sdk\"") && manifest.contains("version = \"2.0.0\""));
+    // A shared runtime from the registry: no path, no copied runtime.
+    assert!(
+        manifest.contains("toolgen-runtime = { version = "),
+        "{manifest}"
+    );
+    assert!(!dir.join("sdk/src/runtime").exists());
+    assert!(!below.join("sdk").exists() && !below.join("generated").exists());
+
+    // `--runtime vendored` overrides the file.
+    let output = toolgen_args(&["generate", "--runtime", "vendored"], &dir);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(dir.join("sdk/src/runtime/mod.rs").is_file());
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// A mistake in `toolgen.toml` is a diagnostic with the file, line and column; nothing is written.
+#[test]
+fn a_bad_toolgen_toml_is_a_diagnostic() {
+    let dir = scratch("config-bad");
+    write(&dir.join("toolgen.toml"), "[package]\nnmae = \"x\"\n");
+    write(
+        &dir.join("schemas/acme/ping.json"),
+        r#"{"name": "ping", "inputSchema": {"type": "object"}}"#,
+    );
+    let output = toolgen_args(&["generate"], &dir);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("toolgen.toml:2:1"), "{stderr}");
+    assert!(stderr.contains("unknown field `nmae`"), "{stderr}");
+    assert!(!dir.join("generated").exists());
     let _ = fs::remove_dir_all(&dir);
 }

@@ -46,7 +46,9 @@ fn generate(name: &str, files: &[(&str, Vec<u8>)]) -> Run {
     let script = format!(
         "ulimit -v {MEMORY_KIB} && exec timeout -s KILL {DEADLINE_SECS} \"$0\" generate --schemas \"$1\" --out \"$2\""
     );
+    // Run outside the repository, so that its `toolgen.toml` does not apply.
     let output = Command::new("sh")
+        .current_dir(std::env::temp_dir())
         .arg("-c")
         .arg(script)
         .arg(env!("CARGO_BIN_EXE_toolgen"))

@@ -73,7 +73,9 @@ fn write_schemas(dir: &Path, files: &BTreeMap<String, String>) {
 
 fn toolgen(schemas: &Path, out: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_toolgen"));
+    // Run outside the repository, so that its `toolgen.toml` does not apply.
     command
+        .current_dir(std::env::temp_dir())
         .arg("generate")
         .arg("--schemas")
         .arg(schemas)
