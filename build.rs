@@ -22,14 +22,12 @@ fn main() -> ExitCode {
     let sdk = toolgen::Generator::new(&config.schemas).options(config.emit_options());
     // The fixtures crate lives in tests/fixtures/generated and shares the workspace's runtime.
     let fixtures_dir = root.join("tests/fixtures/generated");
-    let fixtures = toolgen::Generator::new(root.join("tests/fixtures/schemas"))
-        .crate_name("toolgen-fixtures")
-        .runtime(toolgen::Runtime::Shared {
-            path: Some(toolgen::config::relative_path(
-                &fixtures_dir,
-                &root.join("runtime"),
-            )),
-        });
+    // As `toolgen generate --schemas tests/fixtures/schemas --out tests/fixtures/generated
+    // --crate-name toolgen-fixtures` makes it: toolgen.toml's settings, with that name and output.
+    let mut options = config.emit_options();
+    options.crate_name = "toolgen-fixtures".to_string();
+    options.runtime = config.runtime.for_output(&fixtures_dir);
+    let fixtures = toolgen::Generator::new(root.join("tests/fixtures/schemas")).options(options);
     let jobs = [
         (sdk, "generated", "TOOLGEN_GENERATED"),
         (fixtures, "fixtures", "TOOLGEN_FIXTURES"),
