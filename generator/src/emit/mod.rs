@@ -599,6 +599,33 @@ fn tool_module(
             quote!(self.client.call(#info, params)),
         ),
     };
+    // A tool that declares no arguments is called without any: its method takes no parameter
+    // and sends an empty object, which its schema always accepts.
+    let method_item = if takes_no_arguments(&op.validation_schema) {
+        quote! {
+            impl #accessor #lifetime {
+                #[doc = #method_doc]
+                #[inline]
+                pub fn #method(&self) -> crate::runtime::Call<#output> {
+                    let params = &::serde_json::Map::new();
+                    #call
+                }
+            }
+        }
+    } else {
+        quote! {
+            impl #accessor #lifetime {
+                #[doc = #method_doc]
+                #[inline]
+                pub fn #method(&self, params: &#params) -> crate::runtime::Call<#output> {
+                    match params.validate() {
+                        ::std::result::Result::Ok(()) => #call,
+                        ::std::result::Result::Err(violations) => self.client.rejected(#info, violations),
+                    }
+                }
+            }
+        }
+    };
     let rest = quote! {
         #(#enums)*
 
@@ -622,16 +649,7 @@ fn tool_module(
             }
         }
 
-        impl #accessor #lifetime {
-            #[doc = #method_doc]
-            #[inline]
-            pub fn #method(&self, params: &#params) -> crate::runtime::Call<#output> {
-                match params.validate() {
-                    ::std::result::Result::Ok(()) => #call,
-                    ::std::result::Result::Err(violations) => self.client.rejected(#info, violations),
-                }
-            }
-        }
+        #method_item
     };
     // typify's items are already parsed: only the rest is parsed, and the file is handed to
     // render as syntax, so the bulk of the module is never printed to tokens and parsed again.
@@ -669,6 +687,29 @@ fn raw_string(text: &str) -> TokenStream {
     }
 }
 
+/// Whether an input schema declares that the tool takes no arguments: an object schema with an
+/// empty `properties` (`{"type": "object", "properties": {}}`), nothing required, and no other
+/// properties allowed than those (absent `additionalProperties`, or `false`). An empty schema
+/// (`{}`) is not one: it takes any object, so its method keeps its parameter.
+fn takes_no_arguments(schema: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    let Some(object) = schema.as_object() else {
+        return false;
+    };
+    let declared_empty = object
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(serde_json::Map::is_empty);
+    declared_empty
+        && object.iter().all(|(key, value)| match key.as_str() {
+            "type" => value == "object",
+            "properties" | "$schema" => true,
+            "required" => value.as_array().is_some_and(Vec::is_empty),
+            "additionalProperties" => value == &Value::Bool(false),
+            _ => false,
+        })
+}
+
 /// Whether the tool's annotations say that calling it twice is harmless (`readOnlyHint` or
 /// `idempotentHint`), so that the runtime may retry it.
 fn is_retry_safe(op: &Operation) -> bool {
@@ -701,11 +742,18 @@ fn method_doc(op: &Operation, options: &DocOptions) -> String {
         Some(description) => parts.push(docs::sanitize(description, options)),
         None => parts.push(format!("Calls the tool {}.", docs::code(&op.tool.name))),
     }
-    let mut call = format!(
-        "Calls the MCP tool {} with [`{}`].",
-        docs::code(&op.tool.name),
-        op.params_type
-    );
+    let mut call = if takes_no_arguments(&op.validation_schema) {
+        format!(
+            "Calls the MCP tool {}, which takes no arguments.",
+            docs::code(&op.tool.name)
+        )
+    } else {
+        format!(
+            "Calls the MCP tool {} with [`{}`].",
+            docs::code(&op.tool.name),
+            op.params_type
+        )
+    };
     let hints: Vec<&str> = [
         ("readOnlyHint", "read-only"),
         ("idempotentHint", "idempotent"),
