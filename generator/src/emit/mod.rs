@@ -27,6 +27,7 @@ const RUNTIME: &[(&str, &str)] = &[
         "rmcp_transport.rs",
         include_str!("../../../runtime/src/rmcp_transport.rs"),
     ),
+    ("session.rs", include_str!("../../../runtime/src/session.rs")),
     ("transport.rs", include_str!("../../../runtime/src/transport.rs")),
     ("uri.rs", include_str!("../../../runtime/src/uri.rs")),
     ("validate.rs", include_str!("../../../runtime/src/validate.rs")),
@@ -864,7 +865,7 @@ fn cargo_toml(model: &Model, options: &EmitOptions, uses: &Dependencies) -> Stri
          default = [\"transport-rmcp\", {default}]\n\
          # The MCP transports over rmcp: Streamable HTTP (`Client::connect_http`) and a child\n\
          # process over stdio (`Client::spawn_stdio`).\n\
-         transport-rmcp = [\"dep:rmcp\", \"dep:http\", \"dep:reqwest\", \"tokio/process\"]\n\
+         transport-rmcp = [\"dep:rmcp\", \"dep:http\", \"dep:reqwest\", \"tokio/process\", \"tokio/rt\"]\n\
          # HTTPS for `connect_http`, with rustls.\n\
          tls = [\"transport-rmcp\", \"rmcp/reqwest\"]\n",
         name = options.crate_name,
