@@ -8,7 +8,7 @@
 
 use std::process::ExitCode;
 
-use toolgen_conformance_sdk::runtime::{ElicitationResponse, Error};
+use toolgen_conformance_sdk::runtime::{Elicitation, ElicitationResponse, Error};
 use toolgen_conformance_sdk::{elicitation_defaults, protected, sse_retry, tools_call};
 
 #[tokio::main]
@@ -46,7 +46,7 @@ async fn run(scenario: &str, url: &str) -> Result<(), Error> {
         // The person accepts without filling anything in: the schema's defaults are sent.
         "elicitation-sep1034-client-defaults" => {
             let client = elicitation_defaults::Client::connect_http(url)
-                .elicitation(|request: toolgen_conformance_sdk::runtime::Elicitation| async move {
+                .elicitation(|request: Elicitation| async move {
                     println!("elicitation: {}", request.message);
                     ElicitationResponse::Accept(Default::default())
                 })
