@@ -8,7 +8,10 @@
 
 use std::process::ExitCode;
 
-use toolgen_conformance_sdk::runtime::{Elicitation, ElicitationResponse, Error};
+use serde_json::Value;
+use toolgen_conformance_sdk::runtime::{
+    Elicitation, ElicitationResponse, Error, LoopbackPrompt, OAuth,
+};
 use toolgen_conformance_sdk::{elicitation_defaults, protected, sse_retry, tools_call};
 
 #[tokio::main]
@@ -68,7 +71,10 @@ async fn run(scenario: &str, url: &str) -> Result<(), Error> {
         }
         // Every authorization scenario ends with a call of the protected server's tool.
         auth if auth.starts_with("auth/") => {
-            let client = protected::Client::connect_http(url).connect().await?;
+            let client = protected::Client::connect_http(url)
+                .oauth(oauth(auth))
+                .connect()
+                .await?;
             client.test_tool(&Default::default()).await?;
         }
         other => {
@@ -78,4 +84,45 @@ async fn run(scenario: &str, url: &str) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// The OAuth configuration of an authorization scenario, from the credentials the suite gives in
+/// `MCP_CONFORMANCE_CONTEXT`.
+fn oauth(scenario: &str) -> OAuth {
+    let context: Value = std::env::var("MCP_CONFORMANCE_CONTEXT")
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default();
+    let field = |name: &str| {
+        context
+            .get(name)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    if scenario.starts_with("auth/client-credentials") {
+        return OAuth::client_credentials(
+            field("client_id").unwrap_or_default(),
+            field("client_secret").unwrap_or_default(),
+        );
+    }
+    // The scenario's authorization server approves at once, redirecting to the loopback
+    // listener: an HTTP client that follows redirects stands in for the person's browser.
+    let browser = LoopbackPrompt::new().opener(|url| {
+        let url = url.to_string();
+        tokio::spawn(async move {
+            if let Err(err) = reqwest::get(&url).await {
+                eprintln!("the stand-in browser failed: {err}");
+            }
+        });
+    });
+    let mut oauth = OAuth::authorization_code()
+        .prompt(browser)
+        .client_metadata_url("https://conformance-test.local/client-metadata.json");
+    if let Some(client_id) = field("client_id") {
+        oauth = oauth.client_id(client_id);
+    }
+    if let Some(secret) = field("client_secret") {
+        oauth = oauth.client_secret(secret);
+    }
+    oauth
 }

@@ -28,6 +28,7 @@ use ::rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
 
 use super::client::{Client, DEFAULT_TIMEOUT};
 use super::error::{Error, TransportError, TransportErrorKind};
+use super::oauth::OAuth;
 use super::output::Content;
 use super::retry::{RetryPolicy, parse_retry_after};
 use super::session::{ElicitationHandler, ProgressMap, Session};
@@ -444,6 +445,7 @@ pub struct HttpBuilder<C = Client> {
     settings: Settings,
     max_concurrent_requests: Option<usize>,
     max_response_bytes: Option<usize>,
+    oauth: Option<OAuth>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -454,6 +456,7 @@ impl<C> fmt::Debug for HttpBuilder<C> {
             .field("url", &self.url)
             .field("bearer_token", &self.bearer.as_ref().map(|_| "***"))
             .field("headers", &names)
+            .field("oauth", &self.oauth)
             .field("settings", &self.settings)
             .finish_non_exhaustive()
     }
@@ -469,8 +472,19 @@ impl<C: From<Client>> HttpBuilder<C> {
             settings: Settings::default(),
             max_concurrent_requests: None,
             max_response_bytes: None,
+            oauth: None,
             client: PhantomData,
         }
+    }
+
+    /// Authorizes with OAuth 2.1 as the MCP authorization specification asks: when the server
+    /// answers 401, the client discovers its authorization server, obtains a token as `oauth`
+    /// says (a person's authorization, or client credentials), keeps it in `oauth`'s token
+    /// store, refreshes it when it expires, and asks for more scope when the server answers 403
+    /// `insufficient_scope`.
+    pub fn oauth(mut self, oauth: OAuth) -> Self {
+        self.oauth = Some(oauth);
+        self
     }
 
     /// Sends `Authorization: Bearer <token>` with every request.
@@ -576,15 +590,56 @@ impl<C: From<Client>> HttpBuilder<C> {
         }
         let url = self.url.clone();
         let settings = &self.settings;
-        let service = with_retries(settings, || {
-            let transport = StreamableHttpClientTransport::from_config(config.clone());
-            ::rmcp::service::serve_client_with_lifecycle(
-                settings.session(),
-                transport,
-                settings.lifecycle(),
-            )
-        })
-        .await?;
+        let service = match &self.oauth {
+            None => {
+                with_retries(settings, || {
+                    let transport = StreamableHttpClientTransport::from_config(config.clone());
+                    ::rmcp::service::serve_client_with_lifecycle(
+                        settings.session(),
+                        transport,
+                        settings.lifecycle(),
+                    )
+                })
+                .await?
+            }
+            Some(oauth) => {
+                let client = oauth.http_client(&url).await?;
+                let (mut authorized, mut upgrades) = (false, 0);
+                loop {
+                    let attempt = with_retries(settings, || {
+                        let transport = StreamableHttpClientTransport::with_client(
+                            client.clone(),
+                            config.clone(),
+                        );
+                        ::rmcp::service::serve_client_with_lifecycle(
+                            settings.session(),
+                            transport,
+                            settings.lifecycle(),
+                        )
+                    })
+                    .await;
+                    match attempt {
+                        // A 401 is answered once: a token just obtained that is refused again
+                        // will not do better the next time.
+                        Err(Error::Unauthorized {
+                            status: 401,
+                            challenge,
+                        }) if !authorized => {
+                            authorized = true;
+                            oauth.authorize(&client, &url, challenge.as_deref()).await?;
+                        }
+                        Err(Error::Unauthorized {
+                            status: 403,
+                            challenge,
+                        }) if upgrades < oauth.upgrade_limit() => {
+                            upgrades += 1;
+                            oauth.authorize(&client, &url, challenge.as_deref()).await?;
+                        }
+                        other => break other?,
+                    }
+                }
+            }
+        };
         Ok(self
             .settings
             .client(RmcpTransport::with_session(service, url)))

@@ -18,6 +18,8 @@ pub mod nullable;
 mod output;
 mod retry;
 #[cfg(feature = "transport-rmcp")]
+mod oauth;
+#[cfg(feature = "transport-rmcp")]
 mod rmcp_transport;
 #[cfg(feature = "transport-rmcp")]
 mod session;
@@ -36,6 +38,11 @@ pub use self::retry::{RetryPolicy, ToolInfo, parse_retry_after};
 #[cfg(feature = "transport-rmcp")]
 pub use self::rmcp_transport::{
     DEFAULT_PROTOCOL_VERSION, HttpBuilder, RmcpTransport, Secret, StdioBuilder,
+};
+#[cfg(feature = "transport-rmcp")]
+pub use self::oauth::{
+    AuthorizationPrompt, FileTokenStore, LoopbackPrompt, MemoryTokenStore, OAuth, StoredTokens,
+    TokenStore,
 };
 #[cfg(feature = "transport-rmcp")]
 pub use self::session::{Elicitation, ElicitationHandler, ElicitationResponse};

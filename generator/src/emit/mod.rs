@@ -21,6 +21,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("locale.rs", include_str!("../../../runtime/src/locale.rs")),
     ("memory.rs", include_str!("../../../runtime/src/memory.rs")),
     ("nullable.rs", include_str!("../../../runtime/src/nullable.rs")),
+    ("oauth.rs", include_str!("../../../runtime/src/oauth.rs")),
     ("output.rs", include_str!("../../../runtime/src/output.rs")),
     ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
     (
@@ -865,7 +866,7 @@ fn cargo_toml(model: &Model, options: &EmitOptions, uses: &Dependencies) -> Stri
          default = [\"transport-rmcp\", {default}]\n\
          # The MCP transports over rmcp: Streamable HTTP (`Client::connect_http`) and a child\n\
          # process over stdio (`Client::spawn_stdio`).\n\
-         transport-rmcp = [\"dep:rmcp\", \"dep:http\", \"dep:reqwest\", \"tokio/process\", \"tokio/rt\"]\n\
+         transport-rmcp = [\"dep:rmcp\", \"rmcp/auth\", \"dep:http\", \"dep:reqwest\", \"dep:async-trait\", \"tokio/process\", \"tokio/rt\", \"tokio/net\", \"tokio/io-util\"]\n\
          # HTTPS for `connect_http`, with rustls.\n\
          tls = [\"transport-rmcp\", \"rmcp/reqwest\"]\n",
         name = options.crate_name,
@@ -899,6 +900,7 @@ fn cargo_toml(model: &Model, options: &EmitOptions, uses: &Dependencies) -> Stri
          fastrand = \"2\"\n\
          rmcp = { version = \"3.11\", default-features = false, features = [\"client\", \"transport-streamable-http-client-reqwest\", \"transport-child-process\"], optional = true }\n\
          http = { version = \"1\", optional = true }\n\
+         async-trait = { version = \"0.1\", optional = true }\n\
          reqwest = { version = \"0.13\", default-features = false, optional = true }\n",
     );
     // `validate()` checks `pattern` with regress, the ECMA 262 engine JSON Schema specifies.
