@@ -28,7 +28,7 @@ use ::rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
 
 use super::client::{Client, DEFAULT_TIMEOUT};
 use super::error::{Error, TransportError, TransportErrorKind};
-use super::oauth::OAuth;
+use super::oauth::{OAuth, SessionAuth, Tries};
 use super::output::Content;
 use super::retry::{RetryPolicy, parse_retry_after};
 use super::session::{ElicitationHandler, ProgressMap, Session};
@@ -79,6 +79,8 @@ pub struct RmcpTransport {
     progress: Option<ProgressMap>,
     /// The running session: dropping it ends the session.
     _service: Box<dyn std::any::Any + Send + Sync>,
+    /// What authorizes again when the server refuses a call, for a session with OAuth.
+    auth: Option<Arc<SessionAuth>>,
     label: String,
 }
 
@@ -102,6 +104,7 @@ impl RmcpTransport {
             peer: service.peer().clone(),
             progress: None,
             _service: Box::new(service),
+            auth: None,
             label: label.into(),
         }
     }
@@ -120,6 +123,25 @@ impl RmcpTransport {
     }
 
     async fn send(
+        &self,
+        call: ToolCall,
+        progress: Option<ProgressFn>,
+    ) -> Result<ToolResult, Error> {
+        let Some(auth) = &self.auth else {
+            return self.send_once(call, progress).await;
+        };
+        // A call the server refuses for want of authorization (or of a scope) is sent again
+        // after authorizing, within the configuration's limit.
+        let mut tries = Tries::default();
+        loop {
+            match self.send_once(call.clone(), progress.clone()).await {
+                Err(err) if auth.recover(&err, &mut tries).await? => {}
+                other => return other,
+            }
+        }
+    }
+
+    async fn send_once(
         &self,
         call: ToolCall,
         progress: Option<ProgressFn>,
@@ -603,12 +625,12 @@ impl<C: From<Client>> HttpBuilder<C> {
                 .await?
             }
             Some(oauth) => {
-                let client = oauth.http_client(&url).await?;
-                let (mut authorized, mut upgrades) = (false, 0);
-                loop {
+                let auth = Arc::new(oauth.session(&url).await?);
+                let mut tries = Tries::default();
+                let service = loop {
                     let attempt = with_retries(settings, || {
                         let transport = StreamableHttpClientTransport::with_client(
-                            client.clone(),
+                            auth.http_client(),
                             config.clone(),
                         );
                         ::rmcp::service::serve_client_with_lifecycle(
@@ -619,25 +641,13 @@ impl<C: From<Client>> HttpBuilder<C> {
                     })
                     .await;
                     match attempt {
-                        // A 401 is answered once: a token just obtained that is refused again
-                        // will not do better the next time.
-                        Err(Error::Unauthorized {
-                            status: 401,
-                            challenge,
-                        }) if !authorized => {
-                            authorized = true;
-                            oauth.authorize(&client, &url, challenge.as_deref()).await?;
-                        }
-                        Err(Error::Unauthorized {
-                            status: 403,
-                            challenge,
-                        }) if upgrades < oauth.upgrade_limit() => {
-                            upgrades += 1;
-                            oauth.authorize(&client, &url, challenge.as_deref()).await?;
-                        }
+                        Err(err) if auth.recover(&err, &mut tries).await? => {}
                         other => break other?,
                     }
-                }
+                };
+                let mut transport = RmcpTransport::with_session(service, url);
+                transport.auth = Some(auth);
+                return Ok(self.settings.client(transport));
             }
         };
         Ok(self

@@ -42,7 +42,7 @@ pub struct OAuth {
     scopes: Vec<String>,
     store: Arc<dyn TokenStore>,
     prompt: Arc<dyn AuthorizationPrompt>,
-    max_scope_upgrades: u32,
+    max_authorizations: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,7 +95,7 @@ impl OAuth {
             scopes: Vec::new(),
             store: Arc::new(MemoryTokenStore::default()),
             prompt: Arc::new(LoopbackPrompt::new()),
-            max_scope_upgrades: 3,
+            max_authorizations: 3,
         }
     }
 
@@ -147,35 +147,33 @@ impl OAuth {
         self
     }
 
-    /// How many times in a row the client authorizes again when the server refuses for want
-    /// of a scope (HTTP 403 `insufficient_scope`) before it gives up (default 3).
-    pub fn max_scope_upgrades(mut self, limit: u32) -> Self {
-        self.max_scope_upgrades = limit;
+    /// How many times the client authorizes for one request (the first authorization after a
+    /// 401, then one more for each 403 `insufficient_scope` that asks for more scope) before it
+    /// gives up and returns [`Error::Unauthorized`] (default 3).
+    pub fn max_authorizations(mut self, limit: u32) -> Self {
+        self.max_authorizations = limit;
         self
     }
 
-    pub(crate) fn upgrade_limit(&self) -> u32 {
-        self.max_scope_upgrades
-    }
-
-    /// A client that adds this configuration's token to each request of the session with the
-    /// server at `url`, starting from the tokens in the store.
-    pub(crate) async fn http_client(
-        &self,
-        url: &str,
-    ) -> Result<AuthClient<::reqwest::Client>, Error> {
+    /// The authorization state of a session with the server at `url`, starting from the tokens
+    /// in the store.
+    pub(crate) async fn session(&self, url: &str) -> Result<SessionAuth, Error> {
         let mut manager = AuthorizationManager::new(url).await.map_err(auth_error)?;
         manager.set_credential_store(StoreAdapter(Arc::clone(&self.store)));
         // Stored tokens are tried first; when they cannot be used, the server's 401 starts over.
         if let Err(err) = manager.initialize_from_store().await {
             tracing::debug!(error = %err, "the stored tokens cannot be used");
         }
-        Ok(AuthClient::new(::reqwest::Client::default(), manager))
+        Ok(SessionAuth {
+            oauth: self.clone(),
+            client: AuthClient::new(::reqwest::Client::default(), manager),
+            url: url.to_string(),
+        })
     }
 
     /// Obtains a token after the server refused a request with `status` (401, or 403 for a
     /// missing scope) and the challenge `challenge`; the next request carries it.
-    pub(crate) async fn authorize(
+    async fn authorize(
         &self,
         client: &AuthClient<::reqwest::Client>,
         url: &str,
@@ -273,6 +271,49 @@ impl OAuth {
             .await
             .map_err(auth_error)?;
         Ok(session.auth_manager)
+    }
+}
+
+/// The OAuth state of one session: the HTTP client that adds the token to its requests, and what
+/// authorizes again when the server refuses one.
+pub(crate) struct SessionAuth {
+    oauth: OAuth,
+    client: AuthClient<::reqwest::Client>,
+    url: String,
+}
+
+impl fmt::Debug for SessionAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionAuth")
+            .field("oauth", &self.oauth)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The authorizations made for one request.
+#[derive(Debug, Default)]
+pub(crate) struct Tries(u32);
+
+impl SessionAuth {
+    /// The HTTP client of the session's transport.
+    pub(crate) fn http_client(&self) -> AuthClient<::reqwest::Client> {
+        self.client.clone()
+    }
+
+    /// After `err`, authorizes (again) when the server refused for want of authorization and
+    /// the request has not used up its authorizations; returns whether to send it again.
+    pub(crate) async fn recover(&self, err: &Error, tries: &mut Tries) -> Result<bool, Error> {
+        let Error::Unauthorized { challenge, .. } = err else {
+            return Ok(false);
+        };
+        if tries.0 >= self.oauth.max_authorizations {
+            return Ok(false);
+        }
+        tries.0 += 1;
+        self.oauth
+            .authorize(&self.client, &self.url, challenge.as_deref())
+            .await?;
+        Ok(true)
     }
 }
 
