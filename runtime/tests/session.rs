@@ -347,3 +347,142 @@ fn server_log_messages_become_tracing_events() {
     assert!(logs[0].starts_with("WARN "), "{logs:?}");
     assert!(logs[0].contains("disk almost full"), "{logs:?}");
 }
+
+/// A protected MCP server and its authorization server on one origin: protected resource
+/// metadata, authorization server metadata, a token endpoint for the client credentials grant,
+/// and `/mcp` behind a bearer check. Returns the MCP URL and the count of tokens issued.
+async fn serve_protected() -> (String, Arc<AtomicUsize>) {
+    use axum::http::{HeaderMap, StatusCode, header};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let issued = Arc::new(AtomicUsize::new(0));
+    let json = |value: Value| {
+        (
+            [(header::CONTENT_TYPE, "application/json")],
+            value.to_string(),
+        )
+    };
+    let resource = json!({"resource": format!("{base}/mcp"), "authorization_servers": [base]});
+    let metadata = json!({
+        "issuer": base,
+        "authorization_endpoint": format!("{base}/authorize"),
+        "token_endpoint": format!("{base}/token"),
+        "response_types_supported": ["code"],
+        "grant_types_supported": ["client_credentials"],
+        "token_endpoint_auth_methods_supported": ["client_secret_post"]
+    });
+    let counter = Arc::clone(&issued);
+    let token = move |body: String| {
+        let counter = Arc::clone(&counter);
+        async move {
+            let form: Vec<(String, String)> = body
+                .split('&')
+                .filter_map(|pair| pair.split_once('='))
+                .map(|(k, v)| (k.to_string(), v.replace("%3A", ":").replace("%2F", "/")))
+                .collect();
+            let has = |key: &str, value: &str| form.iter().any(|(k, v)| k == key && v == value);
+            if !(has("grant_type", "client_credentials")
+                && has("client_id", "machine")
+                && has("client_secret", "s3cret")
+                && form
+                    .iter()
+                    .any(|(k, v)| k == "resource" && v.ends_with("/mcp")))
+            {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    json(json!({"error": "invalid_client"})),
+                );
+            }
+            counter.fetch_add(1, Ordering::SeqCst);
+            let token =
+                json!({"access_token": "tok-1", "token_type": "Bearer", "expires_in": 3600});
+            (StatusCode::OK, json(token))
+        }
+    };
+    let challenge =
+        format!("Bearer resource_metadata=\"{base}/.well-known/oauth-protected-resource/mcp\"");
+    let guard =
+        move |headers: HeaderMap, request: axum::extract::Request, next: axum::middleware::Next| {
+            let challenge = challenge.clone();
+            async move {
+                let authorized = headers
+                    .get(header::AUTHORIZATION)
+                    .is_some_and(|value| value == "Bearer tok-1");
+                if authorized {
+                    next.run(request).await
+                } else {
+                    let mut response =
+                        axum::response::IntoResponse::into_response(StatusCode::UNAUTHORIZED);
+                    response.headers_mut().insert(
+                        header::WWW_AUTHENTICATE,
+                        challenge.parse().expect("header value"),
+                    );
+                    response
+                }
+            }
+        };
+    let server = Server::new(ProtocolVersion::V_2025_11_25);
+    let service: StreamableHttpService<Server, LocalSessionManager> = StreamableHttpService::new(
+        move || Ok(server.clone()),
+        Arc::default(),
+        StreamableHttpServerConfig::default(),
+    );
+    let mcp = axum::Router::new()
+        .nest_service("/mcp", service)
+        .layer(axum::middleware::from_fn(guard));
+    let router = axum::Router::new()
+        .route(
+            "/.well-known/oauth-protected-resource/mcp",
+            axum::routing::get(move || std::future::ready(json(resource.clone()))),
+        )
+        .route(
+            "/.well-known/oauth-authorization-server",
+            axum::routing::get(move || std::future::ready(json(metadata.clone()))),
+        )
+        .route("/token", axum::routing::post(token))
+        .merge(mcp);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (format!("{base}/mcp"), issued)
+}
+
+#[tokio::test]
+async fn client_credentials_obtain_a_token_that_the_store_keeps() {
+    use toolgen_runtime::{FileTokenStore, OAuth};
+    let (url, issued) = serve_protected().await;
+    let dir = std::env::temp_dir().join(format!("toolgen-oauth-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("tokens.json");
+    let oauth =
+        || OAuth::client_credentials("machine", "s3cret").token_store(FileTokenStore::new(&path));
+    // Without credentials: the typed error.
+    let err = Client::connect_http(&url)
+        .connect()
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(err, Error::Unauthorized { status: 401, .. }),
+        "{err}"
+    );
+    // The 401 leads to discovery and the token endpoint; the call then goes through.
+    let client = Client::connect_http(&url)
+        .oauth(oauth())
+        .connect()
+        .await
+        .expect("connect");
+    assert_eq!(text(&client, "version").await.expect("call"), "2025-11-25");
+    assert_eq!(issued.load(Ordering::SeqCst), 1);
+    // A second client reuses the stored token: no new one is issued.
+    let again = Client::connect_http(&url)
+        .oauth(oauth())
+        .connect()
+        .await
+        .expect("connect");
+    assert_eq!(text(&again, "version").await.expect("call"), "2025-11-25");
+    assert_eq!(issued.load(Ordering::SeqCst), 1);
+    // The secret shows nowhere: not in the builder's Debug, not in the client's.
+    let builder = Client::connect_http(&url).oauth(oauth());
+    assert!(!format!("{builder:?} {client:?}").contains("s3cret"));
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}
