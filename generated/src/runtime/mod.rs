@@ -15,10 +15,10 @@ mod error;
 pub mod locale;
 mod memory;
 pub mod nullable;
-mod output;
-mod retry;
 #[cfg(feature = "transport-rmcp")]
 mod oauth;
+mod output;
+mod retry;
 #[cfg(feature = "transport-rmcp")]
 mod rmcp_transport;
 #[cfg(feature = "transport-rmcp")]
@@ -33,16 +33,16 @@ pub use self::error::{
     ConversionError, Error, ParseEnumError, TransportError, TransportErrorKind, Violation,
 };
 pub use self::memory::MemoryTransport;
+#[cfg(feature = "transport-rmcp")]
+pub use self::oauth::{
+    AuthorizationPrompt, FileTokenStore, LoopbackPrompt, MemoryTokenStore, OAuth, StoredTokens,
+    TokenStore,
+};
 pub use self::output::{Content, ToolOutput};
 pub use self::retry::{RetryPolicy, ToolInfo, parse_retry_after};
 #[cfg(feature = "transport-rmcp")]
 pub use self::rmcp_transport::{
     DEFAULT_PROTOCOL_VERSION, HttpBuilder, RmcpTransport, Secret, StdioBuilder,
-};
-#[cfg(feature = "transport-rmcp")]
-pub use self::oauth::{
-    AuthorizationPrompt, FileTokenStore, LoopbackPrompt, MemoryTokenStore, OAuth, StoredTokens,
-    TokenStore,
 };
 #[cfg(feature = "transport-rmcp")]
 pub use self::session::{Elicitation, ElicitationHandler, ElicitationResponse};
