@@ -99,6 +99,13 @@ fn oauth(scenario: &str) -> OAuth {
             .and_then(Value::as_str)
             .map(str::to_string)
     };
+    if scenario == "auth/client-credentials-jwt" {
+        return OAuth::client_credentials_jwt(
+            field("client_id").unwrap_or_default(),
+            field("private_key_pem").unwrap_or_default(),
+            toolgen_conformance_sdk::runtime::JwtSigningAlgorithm::ES256,
+        );
+    }
     if scenario.starts_with("auth/client-credentials") {
         return OAuth::client_credentials(
             field("client_id").unwrap_or_default(),

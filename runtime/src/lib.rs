@@ -46,6 +46,9 @@ pub use self::rmcp_transport::{
 pub use self::session::{Elicitation, ElicitationHandler, ElicitationResponse};
 pub use self::transport::{BoxFuture, Progress, ProgressFn, ToolCall, ToolResult, Transport};
 pub use self::validate::Validator;
+/// The signing algorithms of [`OAuth::client_credentials_jwt`] (rmcp's type).
+#[cfg(feature = "oauth-jwt")]
+pub use ::rmcp::transport::auth::JwtSigningAlgorithm;
 /// MCP protocol versions, for [`HttpBuilder::protocol_version`] (rmcp's type).
 #[cfg(feature = "transport-rmcp")]
 pub use ::rmcp::model::ProtocolVersion;

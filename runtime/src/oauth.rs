@@ -43,10 +43,13 @@ pub struct OAuth {
     max_authorizations: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 enum Grant {
     AuthorizationCode,
     ClientCredentials,
+    /// The client secret is the PEM private key that signs the assertion.
+    #[cfg(feature = "oauth-jwt")]
+    ClientCredentialsJwt(::rmcp::transport::auth::JwtSigningAlgorithm),
 }
 
 impl fmt::Debug for OAuth {
@@ -80,6 +83,21 @@ impl OAuth {
         let mut oauth = Self::new(Grant::ClientCredentials);
         oauth.client_id = Some(client_id.into());
         oauth.client_secret = Some(secret.into());
+        oauth
+    }
+
+    /// The client credentials grant with `private_key_jwt` client authentication (RFC 7523):
+    /// the client proves itself with an assertion signed by `private_key_pem` (feature
+    /// `oauth-jwt`).
+    #[cfg(feature = "oauth-jwt")]
+    pub fn client_credentials_jwt(
+        client_id: impl Into<String>,
+        private_key_pem: impl Into<Secret>,
+        algorithm: ::rmcp::transport::auth::JwtSigningAlgorithm,
+    ) -> Self {
+        let mut oauth = Self::new(Grant::ClientCredentialsJwt(algorithm));
+        oauth.client_id = Some(client_id.into());
+        oauth.client_secret = Some(private_key_pem.into());
         oauth
     }
 
@@ -187,11 +205,8 @@ impl OAuth {
                 .map_err(auth_error)?;
             manager.set_metadata(resolution.metadata);
             match self.grant {
-                Grant::ClientCredentials => {
-                    self.client_credentials_grant(&mut manager, url).await?;
-                    Ok(manager)
-                }
                 Grant::AuthorizationCode => self.authorization_code_grant(manager).await,
+                _ => self.client_credentials_grant(manager, url).await,
             }
         }
         .await;
@@ -206,9 +221,9 @@ impl OAuth {
 
     async fn client_credentials_grant(
         &self,
-        manager: &mut AuthorizationManager,
+        mut manager: AuthorizationManager,
         url: &str,
-    ) -> Result<(), Error> {
+    ) -> Result<AuthorizationManager, Error> {
         let (Some(client_id), Some(secret)) = (&self.client_id, &self.client_secret) else {
             return Err(authorization_failed(
                 "the client credentials grant needs a client ID and secret".to_string(),
@@ -219,11 +234,25 @@ impl OAuth {
         } else {
             self.scopes.clone()
         };
-        let config = ClientCredentialsConfig::ClientSecret {
-            client_id: client_id.clone(),
-            client_secret: secret.expose().to_string(),
-            scopes,
-            resource: Some(url.to_string()),
+        let (client_id, resource) = (client_id.clone(), Some(url.to_string()));
+        let config = match self.grant {
+            #[cfg(feature = "oauth-jwt")]
+            Grant::ClientCredentialsJwt(signing_algorithm) => {
+                ClientCredentialsConfig::PrivateKeyJwt {
+                    client_id,
+                    signing_key: secret.expose().as_bytes().to_vec(),
+                    signing_algorithm,
+                    token_endpoint_audience: None,
+                    scopes,
+                    resource,
+                }
+            }
+            _ => ClientCredentialsConfig::ClientSecret {
+                client_id,
+                client_secret: secret.expose().to_string(),
+                scopes,
+                resource,
+            },
         };
         manager
             .validate_client_credentials_metadata(&config)
@@ -231,11 +260,20 @@ impl OAuth {
         manager
             .configure_client_credentials(&config)
             .map_err(auth_error)?;
-        manager
-            .exchange_client_credentials(&config)
-            .await
-            .map_err(auth_error)?;
-        Ok(())
+        // With rmcp's `auth-client-credentials-jwt` feature, the exchange's future is not
+        // `Send` (it holds a form serializer across an await), so it runs on a blocking thread
+        // of its own; the calls that wait for it stay `Send`.
+        let runtime = tokio::runtime::Handle::current();
+        let (manager, exchanged) = tokio::task::spawn_blocking(move || {
+            runtime.block_on(async move {
+                let exchanged = manager.exchange_client_credentials(&config).await;
+                (manager, exchanged)
+            })
+        })
+        .await
+        .map_err(|err| authorization_failed(format!("the token request stopped: {err}")))?;
+        exchanged.map_err(auth_error)?;
+        Ok(manager)
     }
 
     async fn authorization_code_grant(

@@ -867,6 +867,8 @@ fn cargo_toml(model: &Model, options: &EmitOptions, uses: &Dependencies) -> Stri
          # The MCP transports over rmcp: Streamable HTTP (`Client::connect_http`) and a child\n\
          # process over stdio (`Client::spawn_stdio`).\n\
          transport-rmcp = [\"dep:rmcp\", \"rmcp/auth\", \"dep:http\", \"dep:reqwest\", \"dep:async-trait\", \"tokio/process\", \"tokio/rt\", \"tokio/net\", \"tokio/io-util\"]\n\
+         # `OAuth::client_credentials_jwt`: client credentials with `private_key_jwt`.\n\
+         oauth-jwt = [\"transport-rmcp\", \"rmcp/auth-client-credentials-jwt\"]\n\
          # HTTPS for `connect_http`, with rustls.\n\
          tls = [\"transport-rmcp\", \"rmcp/reqwest\"]\n",
         name = options.crate_name,
