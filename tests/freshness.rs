@@ -95,6 +95,21 @@ fn fixture_crate_matches_the_build_step() {
 }
 
 #[test]
+fn conformance_sdk_matches_its_schemas() {
+    let rendered = toolgen::Generator::new(root().join("tests/conformance/schemas"))
+        .crate_name("toolgen-conformance-sdk")
+        .render()
+        .expect("the conformance schemas generate");
+    let built = Path::new(env!("CARGO_TARGET_TMPDIR")).join("conformance-sdk");
+    toolgen::write::write(&built, &rendered).expect("write the conformance SDK");
+    ensure_fresh(
+        built.to_str().expect("a UTF-8 path"),
+        "tests/conformance/generated",
+        "cargo run -p toolgen -- generate --schemas tests/conformance/schemas --out tests/conformance/generated --crate-name toolgen-conformance-sdk",
+    );
+}
+
+#[test]
 fn generating_twice_gives_identical_bytes() {
     let generator = toolgen::Generator::new(root().join("schemas"));
     let first = generator.render().expect("the schemas generate");
