@@ -603,7 +603,8 @@ impl<C: From<Client>> HttpBuilder<C> {
         }
         let mut config = StreamableHttpClientTransportConfig::with_uri(self.url.as_str())
             .custom_headers(headers);
-        if let Some(token) = &self.bearer {
+        // With OAuth, the token comes from the authorization; a static one would shadow it.
+        if let (Some(token), None) = (&self.bearer, &self.oauth) {
             config = config.auth_header(token.expose());
         }
         if let Some(limit) = self.max_concurrent_requests {
