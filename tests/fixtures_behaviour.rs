@@ -147,6 +147,30 @@ fn an_empty_input_schema_takes_any_object() {
 }
 
 #[test]
+fn a_tool_without_arguments_is_called_without_any() {
+    use toolgen_fixtures::empty_input::{Client, PingParams, ResetParams};
+    let transport = MemoryTransport::new();
+    let client = Client::new(transport.clone());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("runtime");
+    // `{"type": "object", "properties": {}}`: a method without a parameter, sending `{}`.
+    runtime
+        .block_on(client.reset().into_future())
+        .expect("call");
+    // `{}` takes any object, so its method keeps its parameter, which has a default.
+    runtime
+        .block_on(client.ping(&PingParams::default()).into_future())
+        .expect("call");
+    let calls = transport.calls();
+    assert_eq!(calls[0].name, "reset");
+    assert_eq!(calls[0].arguments, serde_json::Map::new());
+    assert_eq!(calls[1].arguments, serde_json::Map::new());
+    assert!(ResetParams::default().is_empty());
+}
+
+#[test]
 fn locale_detection_follows_names_counts_and_the_override() {
     use toolgen_fixtures::locales::prefs::set::{KeyboardLanguage, Size, Subtitles, Voice};
     use toolgen_fixtures::shared::UiLang;

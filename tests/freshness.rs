@@ -95,6 +95,28 @@ fn fixture_crate_matches_the_build_step() {
 }
 
 #[test]
+fn conformance_sdk_matches_its_schemas() {
+    // As the command below makes it: toolgen.toml's settings, with that name and output.
+    let config = toolgen::load::read_config(&root()).expect("toolgen.toml");
+    let mut options = config.emit_options();
+    options.crate_name = "toolgen-conformance-sdk".to_string();
+    options.runtime = config
+        .runtime
+        .for_output(&root().join("tests/conformance/generated"));
+    let rendered = toolgen::Generator::new(root().join("tests/conformance/schemas"))
+        .options(options)
+        .render()
+        .expect("the conformance schemas generate");
+    let built = Path::new(env!("CARGO_TARGET_TMPDIR")).join("conformance-sdk");
+    toolgen::write::write(&built, &rendered).expect("write the conformance SDK");
+    ensure_fresh(
+        built.to_str().expect("a UTF-8 path"),
+        "tests/conformance/generated",
+        "cargo run -p toolgen -- generate --schemas tests/conformance/schemas --out tests/conformance/generated --crate-name toolgen-conformance-sdk",
+    );
+}
+
+#[test]
 fn generating_twice_gives_identical_bytes() {
     let generator = toolgen::Generator::new(root().join("schemas"));
     let first = generator.render().expect("the schemas generate");

@@ -15,7 +15,7 @@ use tracing::Instrument;
 use super::error::{Error, Violation};
 use super::output::ToolOutput;
 use super::retry::{RetryPolicy, ToolInfo};
-use super::transport::{BoxFuture, ToolCall, ToolResult, Transport};
+use super::transport::{BoxFuture, Progress, ProgressFn, ToolCall, ToolResult, Transport};
 
 /// How long one attempt of a call may take when nothing else is set.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -246,10 +246,37 @@ fn check_tool_error(tool: &str, result: ToolResult) -> Result<ToolOutput, Error>
 
 type Parse<O> = fn(&str, ToolOutput) -> Result<O, Error>;
 
+/// Waits for `sent` for at most `timeout`, counted from the last progress notification when
+/// `last_progress` is given.
+async fn with_timeout(
+    timeout: Duration,
+    last_progress: Option<&std::sync::Mutex<tokio::time::Instant>>,
+    mut sent: BoxFuture<'_, Result<ToolResult, Error>>,
+) -> Result<ToolResult, Error> {
+    let Some(last_progress) = last_progress else {
+        return match tokio::time::timeout(timeout, sent).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(Error::Timeout { after: timeout }),
+        };
+    };
+    loop {
+        let deadline = *last_progress.lock().unwrap_or_else(|e| e.into_inner()) + timeout;
+        match tokio::time::timeout_at(deadline, &mut sent).await {
+            Ok(outcome) => return outcome,
+            // A progress notification came since the deadline was read: wait on.
+            Err(_)
+                if *last_progress.lock().unwrap_or_else(|e| e.into_inner()) + timeout
+                    > deadline => {}
+            Err(_) => return Err(Error::Timeout { after: timeout }),
+        }
+    }
+}
+
 /// One tool call, not sent yet: set per-call options, then `.await` it.
 ///
-/// Awaiting sends the call; dropping the future before it finishes cancels the call (the
-/// transport stops waiting and tells the server, when it can).
+/// Awaiting sends the call; dropping the future before it finishes, or its timeout, cancels the
+/// call (the transport stops waiting and tells the server with `notifications/cancelled`, when
+/// it can).
 #[must_use = "a call does nothing until it is awaited"]
 pub struct Call<O> {
     client: Client,
@@ -258,6 +285,8 @@ pub struct Call<O> {
     arguments: Result<Map<String, Value>, Error>,
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
+    on_progress: Option<ProgressFn>,
+    reset_timeout_on_progress: bool,
     parse: Parse<O>,
 }
 
@@ -269,6 +298,8 @@ impl<O> fmt::Debug for Call<O> {
             .field("retry_safe", &self.retry_safe)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
+            .field("on_progress", &self.on_progress.is_some())
+            .field("reset_timeout_on_progress", &self.reset_timeout_on_progress)
             .finish_non_exhaustive()
     }
 }
@@ -288,8 +319,25 @@ impl<O> Call<O> {
             arguments,
             timeout: None,
             retry: None,
+            on_progress: None,
+            reset_timeout_on_progress: false,
             parse,
         }
+    }
+
+    /// Calls `f` with each progress notification the server sends about this call (the
+    /// transport asks for them with a progress token). `f` runs on the connection's task: keep it
+    /// short.
+    pub fn on_progress(mut self, f: impl Fn(Progress) + Send + Sync + 'static) -> Self {
+        self.on_progress = Some(std::sync::Arc::new(f));
+        self
+    }
+
+    /// Restarts the attempt's timeout at each progress notification, so that a long call that
+    /// keeps reporting progress is not cut off; a call that goes quiet for the timeout still is.
+    pub fn reset_timeout_on_progress(mut self, enabled: bool) -> Self {
+        self.reset_timeout_on_progress = enabled;
+        self
     }
 
     /// The timeout of each attempt of this call, instead of the client's.
@@ -331,6 +379,8 @@ impl<O> Call<O> {
             arguments,
             timeout,
             retry,
+            on_progress,
+            reset_timeout_on_progress,
             parse,
         } = self;
         let mut arguments = arguments?;
@@ -349,6 +399,25 @@ impl<O> Call<O> {
             tracing::debug!(parent: &span, arguments = %shown, "arguments");
         }
         let started = Instant::now();
+        // The time of the last progress notification, when they restart the timeout.
+        let last_progress = reset_timeout_on_progress
+            .then(|| Arc::new(std::sync::Mutex::new(tokio::time::Instant::now())));
+        let progress: Option<ProgressFn> = match (&on_progress, &last_progress) {
+            (None, None) => None,
+            (f, last) => {
+                let f = f.clone();
+                let last = last.clone();
+                Some(Arc::new(move |p: Progress| {
+                    if let Some(last) = &last {
+                        *last.lock().unwrap_or_else(|e| e.into_inner()) =
+                            tokio::time::Instant::now();
+                    }
+                    if let Some(f) = &f {
+                        f(p);
+                    }
+                }))
+            }
+        };
         let result = async {
             let mut attempt = 0;
             loop {
@@ -364,11 +433,17 @@ impl<O> Call<O> {
                     name: tool.to_string(),
                     arguments: sent,
                 };
-                let outcome =
-                    match tokio::time::timeout(timeout, inner.transport.call_tool(call)).await {
-                        Ok(outcome) => outcome,
-                        Err(_) => Err(Error::Timeout { after: timeout }),
-                    };
+                if let Some(last) = &last_progress {
+                    *last.lock().unwrap_or_else(|e| e.into_inner()) = tokio::time::Instant::now();
+                }
+                let sent = match &progress {
+                    Some(progress) => inner
+                        .transport
+                        .call_tool_with_progress(call, Arc::clone(progress)),
+                    None => inner.transport.call_tool(call),
+                };
+                // Dropping `sent` on a timeout cancels the request.
+                let outcome = with_timeout(timeout, last_progress.as_deref(), sent).await;
                 match outcome {
                     Ok(result) => return check_tool_error(&tool, result),
                     Err(err) => match policy.delay_after(&err, attempt, retry_safe) {

@@ -31,6 +31,16 @@ pub enum Error {
     /// The request did not reach the server, the server answered with an HTTP error status, or
     /// its answer did not come back. [`TransportError::kind`] tells which.
     Transport(TransportError),
+    /// The server refused the request for want of authorization: HTTP 401 (no credentials, or
+    /// credentials it does not accept) or 403 (the token lacks a scope). Nothing was retried.
+    Unauthorized {
+        /// The HTTP status: 401 or 403.
+        status: u16,
+        /// The server's `WWW-Authenticate` challenge, when it sent one (such as
+        /// `Bearer resource_metadata="https://…/.well-known/oauth-protected-resource"`). It names
+        /// where to find the authorization server and, for 403, the scope required.
+        challenge: Option<String>,
+    },
     /// No answer came within the allowed time (per attempt).
     Timeout {
         /// How long the attempt waited.
@@ -58,6 +68,30 @@ impl fmt::Display for Error {
                 write!(f, "protocol error {code}: {message}")
             }
             Self::Transport(err) => write!(f, "transport error: {err}"),
+            Self::Unauthorized { status, challenge } => {
+                if *status == 403 {
+                    f.write_str(
+                        "the server refused the request: the access token lacks a scope it \
+                         requires (HTTP 403)",
+                    )?;
+                } else {
+                    write!(f, "the server requires authorization (HTTP {status})")?;
+                }
+                if let Some(challenge) = challenge {
+                    write!(f, "; it asks for: {challenge}")?;
+                }
+                if *status == 403 {
+                    f.write_str(
+                        "; connect with `.oauth(...)` to request the scope, or use a token that \
+                         has it",
+                    )
+                } else {
+                    f.write_str(
+                        "; connect with `.oauth(...)` on the client builder to authorize, or pass \
+                         an access token with `.bearer_token(...)`",
+                    )
+                }
+            }
             Self::Timeout { after } => write!(f, "no reply within {after:?}"),
             Self::InvalidArguments { tool, violations } => {
                 write!(f, "invalid arguments for `{tool}`")?;

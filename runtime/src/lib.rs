@@ -13,10 +13,14 @@ mod error;
 pub mod locale;
 mod memory;
 pub mod nullable;
+#[cfg(feature = "transport-rmcp")]
+mod oauth;
 mod output;
 mod retry;
 #[cfg(feature = "transport-rmcp")]
 mod rmcp_transport;
+#[cfg(feature = "transport-rmcp")]
+mod session;
 mod transport;
 mod uri;
 mod validate;
@@ -27,12 +31,27 @@ pub use self::error::{
     ConversionError, Error, ParseEnumError, TransportError, TransportErrorKind, Violation,
 };
 pub use self::memory::MemoryTransport;
+#[cfg(feature = "transport-rmcp")]
+pub use self::oauth::{
+    AuthorizationPrompt, FileTokenStore, LoopbackPrompt, MemoryTokenStore, OAuth, StoredTokens,
+    TokenStore,
+};
 pub use self::output::{Content, ToolOutput};
 pub use self::retry::{RetryPolicy, ToolInfo, parse_retry_after};
 #[cfg(feature = "transport-rmcp")]
-pub use self::rmcp_transport::{HttpBuilder, RmcpTransport, Secret, StdioBuilder};
-pub use self::transport::{BoxFuture, ToolCall, ToolResult, Transport};
+pub use self::rmcp_transport::{
+    DEFAULT_PROTOCOL_VERSION, HttpBuilder, RmcpTransport, Secret, StdioBuilder,
+};
+#[cfg(feature = "transport-rmcp")]
+pub use self::session::{Elicitation, ElicitationHandler, ElicitationResponse};
+pub use self::transport::{BoxFuture, Progress, ProgressFn, ToolCall, ToolResult, Transport};
 pub use self::validate::Validator;
+/// MCP protocol versions, for [`HttpBuilder::protocol_version`] (rmcp's type).
+#[cfg(feature = "transport-rmcp")]
+pub use ::rmcp::model::ProtocolVersion;
+/// The signing algorithms of [`OAuth::client_credentials_jwt`] (rmcp's type).
+#[cfg(feature = "oauth-jwt")]
+pub use ::rmcp::transport::auth::JwtSigningAlgorithm;
 
 // The crates generated code needs, re-exported so that an SDK (a generated crate, or code a
 // build script writes into an application) depends on this crate alone: generated code names

@@ -1,26 +1,38 @@
 //! Real MCP transports over rmcp, the official MCP Rust SDK: Streamable HTTP
 //! ([`Client::connect_http`]) and a child process over stdio ([`Client::spawn_stdio`]).
 //!
-//! Both do the `initialize` handshake once, when connecting, then send every call over that
-//! session. Errors from rmcp are mapped onto [`Error`] here and nowhere else.
+//! Both open the session once, when connecting (the `initialize` handshake, or `server/discover`
+//! for a pinned protocol version that has no handshake), then send every call over it. A call
+//! carries a progress token, and a call dropped before its answer is cancelled on the server
+//! (`notifications/cancelled`). Errors from rmcp are mapped onto [`Error`] here and nowhere else.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::time::Duration;
 
-use ::rmcp::model::CallToolRequestParams;
-use ::rmcp::service::{RoleClient, RunningService, ServiceError};
+use ::rmcp::ClientHandler;
+use ::rmcp::model::{
+    CallToolRequest, CallToolRequestParams, CancelledNotificationParam, ClientRequest,
+    ProgressToken, ProtocolVersion, RequestId, ServerResult,
+};
+use ::rmcp::service::{
+    ClientLifecycleMode, Peer, PeerRequestOptions, RoleClient, RunningService, ServiceError,
+};
 use ::rmcp::transport::streamable_http_client::{
-    HttpStatusError, StreamableHttpClientTransportConfig, StreamableHttpError,
+    AuthRequiredError, HttpStatusError, InsufficientScopeError,
+    StreamableHttpClientTransportConfig, StreamableHttpError,
 };
 use ::rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
 
 use super::client::{Client, DEFAULT_TIMEOUT};
 use super::error::{Error, TransportError, TransportErrorKind};
+use super::oauth::{OAuth, SessionAuth, Tries};
 use super::output::Content;
 use super::retry::{RetryPolicy, parse_retry_after};
-use super::transport::{BoxFuture, ToolCall, ToolResult, Transport};
+use super::session::{ElicitationHandler, ProgressMap, Session};
+use super::transport::{BoxFuture, ProgressFn, ToolCall, ToolResult, Transport};
 
 /// A secret (token or key): usable, but never shown by `Debug` or `Display`.
 #[derive(Clone, PartialEq, Eq)]
@@ -61,7 +73,14 @@ impl From<&str> for Secret {
 /// The session lives as long as the transport: when the last [`Client`] clone that uses it is
 /// dropped, the session ends (and a child process is stopped).
 pub struct RmcpTransport {
-    service: RunningService<RoleClient, ()>,
+    peer: Peer<RoleClient>,
+    /// Where this runtime's handler routes progress notifications; `None` for a session with
+    /// another handler.
+    progress: Option<ProgressMap>,
+    /// The running session: dropping it ends the session.
+    _service: Box<dyn std::any::Any + Send + Sync>,
+    /// What authorizes again when the server refuses a call, for a session with OAuth.
+    auth: Option<Arc<SessionAuth>>,
     label: String,
 }
 
@@ -74,45 +93,175 @@ impl fmt::Debug for RmcpTransport {
 }
 
 impl RmcpTransport {
-    /// Wraps an rmcp client session that has already done the `initialize` handshake.
+    /// Wraps an rmcp client session that is already open, with any client handler (progress
+    /// notifications then reach the handler, not [`Call::on_progress`](super::Call::on_progress)).
     /// `label` names the server in `Debug` output; it must not contain secrets.
-    pub fn new(service: RunningService<RoleClient, ()>, label: impl Into<String>) -> Self {
+    pub fn new<S: ClientHandler>(
+        service: RunningService<RoleClient, S>,
+        label: impl Into<String>,
+    ) -> Self {
         Self {
-            service,
+            peer: service.peer().clone(),
+            progress: None,
+            _service: Box::new(service),
+            auth: None,
             label: label.into(),
         }
     }
 
-    /// The rmcp session, for requests other than `tools/call`.
-    pub fn service(&self) -> &RunningService<RoleClient, ()> {
-        &self.service
+    fn with_session(service: RunningService<RoleClient, Session>, label: String) -> Self {
+        let progress = Some(service.service().progress.clone());
+        Self {
+            progress,
+            ..Self::new(service, label)
+        }
+    }
+
+    /// The rmcp peer of the session, for requests other than `tools/call`.
+    pub fn peer(&self) -> &Peer<RoleClient> {
+        &self.peer
+    }
+
+    async fn send(
+        &self,
+        call: ToolCall,
+        progress: Option<ProgressFn>,
+    ) -> Result<ToolResult, Error> {
+        let Some(auth) = &self.auth else {
+            return self.send_once(call, progress).await;
+        };
+        // A call the server refuses for want of authorization (or of a scope) is sent again
+        // after authorizing, within the configuration's limit.
+        let mut tries = Tries::default();
+        loop {
+            match self.send_once(call.clone(), progress.clone()).await {
+                Err(err) if auth.recover(&err, &mut tries).await? => {}
+                other => return other,
+            }
+        }
+    }
+
+    async fn send_once(
+        &self,
+        call: ToolCall,
+        progress: Option<ProgressFn>,
+    ) -> Result<ToolResult, Error> {
+        let mut params = CallToolRequestParams::new(call.name);
+        params.arguments = Some(call.arguments);
+        let request = ClientRequest::CallToolRequest(CallToolRequest::new(params));
+        let handle = self
+            .peer
+            .send_request_with_option(request, PeerRequestOptions::no_options())
+            .await
+            .map_err(service_error)?;
+        let _listening = match (progress, &self.progress) {
+            (Some(callback), Some(map)) => Some(ProgressRegistration::new(
+                map,
+                handle.progress_token.clone(),
+                callback,
+            )),
+            _ => None,
+        };
+        let mut cancel = CancelOnDrop {
+            peer: self.peer.clone(),
+            id: Some(handle.id.clone()),
+        };
+        let result = handle.await_response().await;
+        cancel.id = None;
+        let result = match result.map_err(service_error)? {
+            ServerResult::CallToolResult(result) => result,
+            _ => {
+                return Err(Error::UnexpectedResponse {
+                    message: "the server answered `tools/call` with another kind of result"
+                        .to_string(),
+                });
+            }
+        };
+        let content = result
+            .content
+            .into_iter()
+            .map(|block| match serde_json::to_value(block) {
+                Ok(value) => Content::from_json(value),
+                Err(err) => Content::Other(serde_json::Value::String(err.to_string())),
+            })
+            .collect();
+        Ok(ToolResult {
+            content,
+            structured_content: result.structured_content.filter(|v| !v.is_null()),
+            is_error: result.is_error.unwrap_or(false),
+        })
     }
 }
 
 impl Transport for RmcpTransport {
     fn call_tool(&self, call: ToolCall) -> BoxFuture<'_, Result<ToolResult, Error>> {
-        let mut params = CallToolRequestParams::new(call.name);
-        params.arguments = Some(call.arguments);
-        Box::pin(async move {
-            let result = self
-                .service
-                .call_tool(params)
-                .await
-                .map_err(service_error)?;
-            let content = result
-                .content
-                .into_iter()
-                .map(|block| match serde_json::to_value(block) {
-                    Ok(value) => Content::from_json(value),
-                    Err(err) => Content::Other(serde_json::Value::String(err.to_string())),
-                })
-                .collect();
-            Ok(ToolResult {
-                content,
-                structured_content: result.structured_content.filter(|v| !v.is_null()),
-                is_error: result.is_error.unwrap_or(false),
-            })
-        })
+        Box::pin(self.send(call, None))
+    }
+
+    fn call_tool_with_progress(
+        &self,
+        call: ToolCall,
+        progress: ProgressFn,
+    ) -> BoxFuture<'_, Result<ToolResult, Error>> {
+        Box::pin(self.send(call, Some(progress)))
+    }
+}
+
+/// Routes the progress notifications of one call to its callback while it lives.
+struct ProgressRegistration {
+    map: ProgressMap,
+    token: ProgressToken,
+}
+
+impl ProgressRegistration {
+    fn new(map: &ProgressMap, token: ProgressToken, callback: ProgressFn) -> Self {
+        map.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(token.clone(), callback);
+        Self {
+            map: Arc::clone(map),
+            token,
+        }
+    }
+}
+
+impl Drop for ProgressRegistration {
+    fn drop(&mut self) {
+        let removed = self
+            .map
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.token);
+        // The callback is dropped after the lock is released: it may hold anything.
+        drop(removed);
+    }
+}
+
+/// Tells the server that a call was abandoned (its future dropped, or timed out) before its
+/// answer came.
+struct CancelOnDrop {
+    peer: Peer<RoleClient>,
+    id: Option<RequestId>,
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        let Some(id) = self.id.take() else {
+            return;
+        };
+        // Without a runtime (the runtime itself is shutting down) the session ends anyway.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let peer = self.peer.clone();
+            runtime.spawn(async move {
+                let params = CancelledNotificationParam::new(
+                    Some(id),
+                    Some("the client stopped waiting for the call".to_string()),
+                );
+                if let Err(err) = peer.notify_cancelled(params).await {
+                    tracing::debug!(error = %err, "could not send notifications/cancelled");
+                }
+            });
+        }
     }
 }
 
@@ -131,7 +280,7 @@ fn service_error(err: ServiceError) -> Error {
         ServiceError::TransportClosed => Error::Transport(
             TransportError::new("the MCP session is closed").kind_of(TransportErrorKind::Closed),
         ),
-        ServiceError::TransportSend(err) => chain_error(&*err.error, err.to_string()),
+        ServiceError::TransportSend(err) => chain_error(&*err.error, err.error.to_string()),
         other => Error::Transport(TransportError::new(other.to_string())),
     }
 }
@@ -140,6 +289,12 @@ fn service_error(err: ServiceError) -> Error {
 fn chain_error(err: &(dyn std::error::Error + 'static), message: String) -> Error {
     let mut next = Some(err);
     while let Some(current) = next {
+        if let Some(auth) = current.downcast_ref::<AuthRequiredError>() {
+            return unauthorized(401, &auth.www_authenticate_header);
+        }
+        if let Some(scope) = current.downcast_ref::<InsufficientScopeError>() {
+            return unauthorized(403, &scope.www_authenticate_header);
+        }
         if let Some(status) = current.downcast_ref::<HttpStatusError>() {
             return http_status(status);
         }
@@ -172,6 +327,12 @@ fn chain_error(err: &(dyn std::error::Error + 'static), message: String) -> Erro
                 StreamableHttpError::HttpStatus(status) => return http_status(status),
                 // rmcp does not expose the HTTP client's error as a source; look at it here.
                 StreamableHttpError::Client(inner) => return chain_error(inner, message),
+                StreamableHttpError::AuthRequired(auth) => {
+                    return unauthorized(401, &auth.www_authenticate_header);
+                }
+                StreamableHttpError::InsufficientScope(scope) => {
+                    return unauthorized(403, &scope.www_authenticate_header);
+                }
                 StreamableHttpError::TransportChannelClosed => {
                     return Error::Transport(
                         TransportError::new(message).kind_of(TransportErrorKind::Closed),
@@ -212,7 +373,20 @@ fn chain_error(err: &(dyn std::error::Error + 'static), message: String) -> Erro
     Error::Transport(TransportError::new(message))
 }
 
+fn unauthorized(status: u16, challenge: &str) -> Error {
+    Error::Unauthorized {
+        status,
+        challenge: Some(challenge.trim().to_string()).filter(|c| !c.is_empty()),
+    }
+}
+
 fn http_status(status: &HttpStatusError) -> Error {
+    if status.status == 401 || status.status == 403 {
+        return Error::Unauthorized {
+            status: status.status,
+            challenge: None,
+        };
+    }
     let delay = status.retry_after.as_deref().and_then(parse_retry_after);
     Error::Transport(
         TransportError::new(format!("the server answered HTTP {}", status.status))
@@ -227,6 +401,14 @@ struct Settings {
     timeout: Duration,
     retry: RetryPolicy,
     log_arguments: bool,
+    protocol_version: ProtocolVersion,
+    elicitation: Option<Arc<dyn ElicitationHandler>>,
+}
+
+impl fmt::Debug for dyn ElicitationHandler {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ElicitationHandler")
+    }
 }
 
 impl Default for Settings {
@@ -235,11 +417,35 @@ impl Default for Settings {
             timeout: DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
             log_arguments: false,
+            protocol_version: DEFAULT_PROTOCOL_VERSION,
+            elicitation: None,
         }
     }
 }
 
+/// The protocol version a client offers unless told otherwise: the newest one with an
+/// `initialize` handshake, which servers on 2025-06-18 and later answer (a server on an older
+/// version answers with its own, which the session then speaks).
+pub const DEFAULT_PROTOCOL_VERSION: ProtocolVersion = ProtocolVersion::LATEST_WITH_INITIALIZE;
+
 impl Settings {
+    /// The handler of a new session.
+    fn session(&self) -> Session {
+        Session::new(self.protocol_version.clone(), self.elicitation.clone())
+    }
+
+    /// How a new session starts: the `initialize` handshake, or `server/discover` for a version
+    /// without one.
+    fn lifecycle(&self) -> ClientLifecycleMode {
+        if self.protocol_version.has_initialize() {
+            ClientLifecycleMode::Initialize
+        } else {
+            ClientLifecycleMode::Discover {
+                preferred_versions: vec![self.protocol_version.clone()],
+            }
+        }
+    }
+
     fn client<C: From<Client>>(&self, transport: RmcpTransport) -> C {
         C::from(
             Client::new(transport)
@@ -261,6 +467,7 @@ pub struct HttpBuilder<C = Client> {
     settings: Settings,
     max_concurrent_requests: Option<usize>,
     max_response_bytes: Option<usize>,
+    oauth: Option<OAuth>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -271,6 +478,7 @@ impl<C> fmt::Debug for HttpBuilder<C> {
             .field("url", &self.url)
             .field("bearer_token", &self.bearer.as_ref().map(|_| "***"))
             .field("headers", &names)
+            .field("oauth", &self.oauth)
             .field("settings", &self.settings)
             .finish_non_exhaustive()
     }
@@ -286,8 +494,19 @@ impl<C: From<Client>> HttpBuilder<C> {
             settings: Settings::default(),
             max_concurrent_requests: None,
             max_response_bytes: None,
+            oauth: None,
             client: PhantomData,
         }
+    }
+
+    /// Authorizes with OAuth 2.1 as the MCP authorization specification asks: when the server
+    /// answers 401, the client discovers its authorization server, obtains a token as `oauth`
+    /// says (a person's authorization, or client credentials), keeps it in `oauth`'s token
+    /// store, refreshes it when it expires, and asks for more scope when the server answers 403
+    /// `insufficient_scope`.
+    pub fn oauth(mut self, oauth: OAuth) -> Self {
+        self.oauth = Some(oauth);
+        self
     }
 
     /// Sends `Authorization: Bearer <token>` with every request.
@@ -323,6 +542,22 @@ impl<C: From<Client>> HttpBuilder<C> {
     /// Logs each call's argument values in a `debug` event (off by default).
     pub fn argument_logging(mut self, enabled: bool) -> Self {
         self.settings.log_arguments = enabled;
+        self
+    }
+
+    /// The MCP protocol version offered (default [`DEFAULT_PROTOCOL_VERSION`], 2025-11-25).
+    /// A version without the `initialize` handshake (2026-07-28 and later) opens the session
+    /// with `server/discover` instead, and fails with a server that does not speak it.
+    pub fn protocol_version(mut self, version: ProtocolVersion) -> Self {
+        self.settings.protocol_version = version;
+        self
+    }
+
+    /// Answers the server's elicitation requests (input asked of the person during a call)
+    /// with `handler`, and declares the elicitation capability. Without one, the client does
+    /// not declare it.
+    pub fn elicitation(mut self, handler: impl ElicitationHandler) -> Self {
+        self.settings.elicitation = Some(Arc::new(handler));
         self
     }
 
@@ -366,7 +601,8 @@ impl<C: From<Client>> HttpBuilder<C> {
         }
         let mut config = StreamableHttpClientTransportConfig::with_uri(self.url.as_str())
             .custom_headers(headers);
-        if let Some(token) = &self.bearer {
+        // With OAuth, the token comes from the authorization; a static one would shadow it.
+        if let (Some(token), None) = (&self.bearer, &self.oauth) {
             config = config.auth_header(token.expose());
         }
         if let Some(limit) = self.max_concurrent_requests {
@@ -376,12 +612,48 @@ impl<C: From<Client>> HttpBuilder<C> {
             config = config.max_json_response_size(bytes);
         }
         let url = self.url.clone();
-        let service = with_retries(&self.settings, || {
-            let transport = StreamableHttpClientTransport::from_config(config.clone());
-            async move { ::rmcp::service::serve_client((), transport).await }
-        })
-        .await?;
-        Ok(self.settings.client(RmcpTransport::new(service, url)))
+        let settings = &self.settings;
+        let service = match &self.oauth {
+            None => {
+                with_retries(settings, || {
+                    let transport = StreamableHttpClientTransport::from_config(config.clone());
+                    ::rmcp::service::serve_client_with_lifecycle(
+                        settings.session(),
+                        transport,
+                        settings.lifecycle(),
+                    )
+                })
+                .await?
+            }
+            Some(oauth) => {
+                let auth = Arc::new(oauth.session(&url).await?);
+                let mut tries = Tries::default();
+                let service = loop {
+                    let attempt = with_retries(settings, || {
+                        let transport = StreamableHttpClientTransport::with_client(
+                            auth.http_client(),
+                            config.clone(),
+                        );
+                        ::rmcp::service::serve_client_with_lifecycle(
+                            settings.session(),
+                            transport,
+                            settings.lifecycle(),
+                        )
+                    })
+                    .await;
+                    match attempt {
+                        Err(err) if auth.recover(&err, &mut tries).await? => {}
+                        other => break other?,
+                    }
+                };
+                let mut transport = RmcpTransport::with_session(service, url);
+                transport.auth = Some(auth);
+                return Ok(self.settings.client(transport));
+            }
+        };
+        Ok(self
+            .settings
+            .client(RmcpTransport::with_session(service, url)))
     }
 }
 
@@ -447,6 +719,22 @@ impl<C: From<Client>> StdioBuilder<C> {
         self
     }
 
+    /// The MCP protocol version offered (default [`DEFAULT_PROTOCOL_VERSION`], 2025-11-25).
+    /// A version without the `initialize` handshake (2026-07-28 and later) opens the session
+    /// with `server/discover` instead, and fails with a server that does not speak it.
+    pub fn protocol_version(mut self, version: ProtocolVersion) -> Self {
+        self.settings.protocol_version = version;
+        self
+    }
+
+    /// Answers the server's elicitation requests (input asked of the person during a call)
+    /// with `handler`, and declares the elicitation capability. Without one, the client does
+    /// not declare it.
+    pub fn elicitation(mut self, handler: impl ElicitationHandler) -> Self {
+        self.settings.elicitation = Some(Arc::new(handler));
+        self
+    }
+
     /// Starts the child and does the `initialize` handshake. The child's stderr is inherited.
     ///
     /// # Errors
@@ -470,11 +758,16 @@ impl<C: From<Client>> StdioBuilder<C> {
             ..self.settings.clone()
         };
         let mut transport = Some(transport);
+        let (session, lifecycle) = (single.session(), single.lifecycle());
         let service = with_retries(&single, || {
             let transport = transport.take();
+            let (session, lifecycle) = (session.clone(), lifecycle.clone());
             async move {
                 match transport {
-                    Some(transport) => ::rmcp::service::serve_client((), transport).await,
+                    Some(transport) => {
+                        ::rmcp::service::serve_client_with_lifecycle(session, transport, lifecycle)
+                            .await
+                    }
                     None => Err(::rmcp::service::ClientInitializeError::ConnectionClosed(
                         "the child process was already used".to_string(),
                     )),
@@ -484,7 +777,7 @@ impl<C: From<Client>> StdioBuilder<C> {
         .await?;
         Ok(self
             .settings
-            .client(RmcpTransport::new(service, self.command)))
+            .client(RmcpTransport::with_session(service, self.command)))
     }
 }
 
@@ -492,11 +785,14 @@ impl<C: From<Client>> StdioBuilder<C> {
 async fn with_retries<F, Fut>(
     settings: &Settings,
     mut attempt_once: F,
-) -> Result<RunningService<RoleClient, ()>, Error>
+) -> Result<RunningService<RoleClient, Session>, Error>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<
-            Output = Result<RunningService<RoleClient, ()>, ::rmcp::service::ClientInitializeError>,
+            Output = Result<
+                RunningService<RoleClient, Session>,
+                ::rmcp::service::ClientInitializeError,
+            >,
         >,
 {
     let mut attempt = 0;
@@ -529,7 +825,8 @@ fn initialize_error(err: ::rmcp::service::ClientInitializeError) -> Error {
             data: data.data,
         },
         Init::TransportError { error, context } => {
-            let message = format!("the MCP handshake failed ({context}): {error}");
+            // `error`'s own message names rmcp's internal transport types; its cause does not.
+            let message = format!("the MCP handshake failed ({context}): {}", error.error);
             match chain_error(&*error.error, message.clone()) {
                 Error::Transport(inner) if inner.kind() == TransportErrorKind::Other => {
                     Error::Transport(TransportError::new(message))

@@ -21,7 +21,45 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub trait Transport: fmt::Debug + Send + Sync + 'static {
     /// Calls the tool `call.name` with `call.arguments` and returns the server's result.
     fn call_tool(&self, call: ToolCall) -> BoxFuture<'_, Result<ToolResult, Error>>;
+
+    /// Like [`call_tool`](Self::call_tool), reporting each progress notification the server
+    /// sends about this call to `progress`. A transport without progress notifications
+    /// ignores it (the default).
+    fn call_tool_with_progress(
+        &self,
+        call: ToolCall,
+        progress: ProgressFn,
+    ) -> BoxFuture<'_, Result<ToolResult, Error>> {
+        let _ = progress;
+        self.call_tool(call)
+    }
 }
+
+/// A progress notification about one call (`notifications/progress`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// The progress so far; it increases with every notification.
+    pub progress: f64,
+    /// The total to reach, when the server knows it.
+    pub total: Option<f64>,
+    /// What the server is doing, when it says.
+    pub message: Option<String>,
+}
+
+impl Progress {
+    /// A progress report of `progress` out of `total`.
+    pub fn new(progress: f64, total: Option<f64>, message: Option<String>) -> Self {
+        Self {
+            progress,
+            total,
+            message,
+        }
+    }
+}
+
+/// What receives a call's progress notifications; see [`Call::on_progress`](super::Call::on_progress).
+pub type ProgressFn = std::sync::Arc<dyn Fn(Progress) + Send + Sync>;
 
 /// One `tools/call` request.
 #[derive(Debug, Clone, PartialEq)]

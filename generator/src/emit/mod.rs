@@ -29,11 +29,16 @@ const RUNTIME: &[(&str, &str)] = &[
         "nullable.rs",
         include_str!("../../../runtime/src/nullable.rs"),
     ),
+    ("oauth.rs", include_str!("../../../runtime/src/oauth.rs")),
     ("output.rs", include_str!("../../../runtime/src/output.rs")),
     ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
     (
         "rmcp_transport.rs",
         include_str!("../../../runtime/src/rmcp_transport.rs"),
+    ),
+    (
+        "session.rs",
+        include_str!("../../../runtime/src/session.rs"),
     ),
     (
         "transport.rs",
@@ -710,6 +715,33 @@ fn tool_module(
             quote!(self.client.call(#info, params)),
         ),
     };
+    // A tool that declares no arguments is called without any: its method takes no parameter
+    // and sends an empty object, which its schema always accepts.
+    let method_item = if takes_no_arguments(&op.validation_schema) {
+        quote! {
+            impl #accessor #lifetime {
+                #[doc = #method_doc]
+                #[inline]
+                pub fn #method(&self) -> crate::runtime::Call<#output> {
+                    let params = &::serde_json::Map::new();
+                    #call
+                }
+            }
+        }
+    } else {
+        quote! {
+            impl #accessor #lifetime {
+                #[doc = #method_doc]
+                #[inline]
+                pub fn #method(&self, params: &#params) -> crate::runtime::Call<#output> {
+                    match params.validate() {
+                        ::std::result::Result::Ok(()) => #call,
+                        ::std::result::Result::Err(violations) => self.client.rejected(#info, violations),
+                    }
+                }
+            }
+        }
+    };
     let rest = quote! {
         #(#enums)*
 
@@ -733,16 +765,7 @@ fn tool_module(
             }
         }
 
-        impl #accessor #lifetime {
-            #[doc = #method_doc]
-            #[inline]
-            pub fn #method(&self, params: &#params) -> crate::runtime::Call<#output> {
-                match params.validate() {
-                    ::std::result::Result::Ok(()) => #call,
-                    ::std::result::Result::Err(violations) => self.client.rejected(#info, violations),
-                }
-            }
-        }
+        #method_item
     };
     // typify's items are already parsed: only the rest is parsed, and the file is handed to
     // render as syntax, so the bulk of the module is never printed to tokens and parsed again.
@@ -780,6 +803,29 @@ fn raw_string(text: &str) -> TokenStream {
     }
 }
 
+/// Whether an input schema declares that the tool takes no arguments: an object schema with an
+/// empty `properties` (`{"type": "object", "properties": {}}`), nothing required, and no other
+/// properties allowed than those (absent `additionalProperties`, or `false`). An empty schema
+/// (`{}`) is not one: it takes any object, so its method keeps its parameter.
+fn takes_no_arguments(schema: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    let Some(object) = schema.as_object() else {
+        return false;
+    };
+    let declared_empty = object
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(serde_json::Map::is_empty);
+    declared_empty
+        && object.iter().all(|(key, value)| match key.as_str() {
+            "type" => value == "object",
+            "properties" | "$schema" => true,
+            "required" => value.as_array().is_some_and(Vec::is_empty),
+            "additionalProperties" => value == &Value::Bool(false),
+            _ => false,
+        })
+}
+
 /// Whether the tool's annotations say that calling it twice is harmless (`readOnlyHint` or
 /// `idempotentHint`), so that the runtime may retry it.
 fn is_retry_safe(op: &Operation) -> bool {
@@ -812,11 +858,18 @@ fn method_doc(op: &Operation, options: &DocOptions) -> String {
         Some(description) => parts.push(docs::sanitize(description, options)),
         None => parts.push(format!("Calls the tool {}.", docs::code(&op.tool.name))),
     }
-    let mut call = format!(
-        "Calls the MCP tool {} with [`{}`].",
-        docs::code(&op.tool.name),
-        op.params_type
-    );
+    let mut call = if takes_no_arguments(&op.validation_schema) {
+        format!(
+            "Calls the MCP tool {}, which takes no arguments.",
+            docs::code(&op.tool.name)
+        )
+    } else {
+        format!(
+            "Calls the MCP tool {} with [`{}`].",
+            docs::code(&op.tool.name),
+            op.params_type
+        )
+    };
     let hints: Vec<&str> = [
         ("readOnlyHint", "read-only"),
         ("idempotentHint", "idempotent"),
@@ -979,6 +1032,8 @@ fn cargo_toml(model: &Model, options: &EmitOptions, uses: &Dependencies) -> Stri
                  # The MCP transports over rmcp: Streamable HTTP (`Client::connect_http`) and a child\n\
                  # process over stdio (`Client::spawn_stdio`).\n\
                  transport-rmcp = [\"toolgen-runtime/transport-rmcp\"]\n\
+                 # `OAuth::client_credentials_jwt`: client credentials with `private_key_jwt`.\n\
+                 oauth-jwt = [\"toolgen-runtime/oauth-jwt\"]\n\
                  # HTTPS for `connect_http`, with rustls.\n\
                  tls = [\"toolgen-runtime/tls\"]\n",
                 default = features.join(", "),
@@ -1030,7 +1085,11 @@ fn cargo_toml(model: &Model, options: &EmitOptions, uses: &Dependencies) -> Stri
                  default = [{default}]\n\
                  # The MCP transports over rmcp: Streamable HTTP (`Client::connect_http`) and a child\n\
                  # process over stdio (`Client::spawn_stdio`).\n\
-                 transport-rmcp = [\"dep:rmcp\", \"dep:http\", \"dep:reqwest\", \"tokio/process\"]\n\
+                 # With OAuth 2.1 through rmcp's `auth` feature, and the loopback listener that\n\
+                 # receives the authorization redirect.\n\
+                 transport-rmcp = [\"dep:rmcp\", \"rmcp/auth\", \"dep:http\", \"dep:reqwest\", \"dep:async-trait\", \"tokio/process\", \"tokio/rt\", \"tokio/net\", \"tokio/io-util\"]\n\
+                 # `OAuth::client_credentials_jwt`: client credentials with `private_key_jwt`.\n\
+                 oauth-jwt = [\"transport-rmcp\", \"rmcp/auth-client-credentials-jwt\"]\n\
                  # HTTPS for `connect_http`, with rustls.\n\
                  tls = [\"transport-rmcp\", \"rmcp/reqwest\"]\n\
                  # Types for `format: date-time`, `date` and `uuid` (on with the providers that use them).\n\
@@ -1055,6 +1114,7 @@ fn cargo_toml(model: &Model, options: &EmitOptions, uses: &Dependencies) -> Stri
                  regress = \"0.10\"\n\
                  rmcp = { version = \"3.11\", default-features = false, features = [\"client\", \"transport-streamable-http-client-reqwest\", \"transport-child-process\"], optional = true }\n\
                  http = { version = \"1\", optional = true }\n\
+                 async-trait = { version = \"0.1\", optional = true }\n\
                  reqwest = { version = \"0.13\", default-features = false, optional = true }\n\
                  chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"], optional = true }\n\
                  uuid = { version = \"1\", features = [\"serde\"], optional = true }\n\

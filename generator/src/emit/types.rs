@@ -148,6 +148,7 @@ pub(crate) fn tool_types(
         }
         if let syn::Item::Struct(item) = item {
             derive_default_with_extra(item);
+            derive_default_for_map(item);
         }
     }
     super::wire::compact(&mut items);
@@ -1120,6 +1121,27 @@ fn derive_default_with_extra(item: &mut syn::ItemStruct) {
         return;
     }
     add_default(item);
+}
+
+/// typify types an object schema without properties (`{"type": "object"}`, as tools without
+/// arguments declare) as a newtype over a `serde_json::Map`, without `Default`; it gets one here,
+/// so that such arguments are built with `Default::default()`.
+fn derive_default_for_map(item: &mut syn::ItemStruct) {
+    let syn::Fields::Unnamed(fields) = &item.fields else {
+        return;
+    };
+    let mut fields = fields.unnamed.iter();
+    let (Some(field), None) = (fields.next(), fields.next()) else {
+        return;
+    };
+    if field
+        .ty
+        .to_token_stream()
+        .to_string()
+        .starts_with(":: serde_json :: Map <")
+    {
+        add_default(item);
+    }
 }
 
 fn add_default(item: &mut syn::ItemStruct) {
