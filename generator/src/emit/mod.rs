@@ -20,16 +20,25 @@ const RUNTIME: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
     ("locale.rs", include_str!("../../../runtime/src/locale.rs")),
     ("memory.rs", include_str!("../../../runtime/src/memory.rs")),
-    ("nullable.rs", include_str!("../../../runtime/src/nullable.rs")),
+    (
+        "nullable.rs",
+        include_str!("../../../runtime/src/nullable.rs"),
+    ),
     ("output.rs", include_str!("../../../runtime/src/output.rs")),
     ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
     (
         "rmcp_transport.rs",
         include_str!("../../../runtime/src/rmcp_transport.rs"),
     ),
-    ("transport.rs", include_str!("../../../runtime/src/transport.rs")),
+    (
+        "transport.rs",
+        include_str!("../../../runtime/src/transport.rs"),
+    ),
     ("uri.rs", include_str!("../../../runtime/src/uri.rs")),
-    ("validate.rs", include_str!("../../../runtime/src/validate.rs")),
+    (
+        "validate.rs",
+        include_str!("../../../runtime/src/validate.rs"),
+    ),
     ("wire.rs", include_str!("../../../runtime/src/wire.rs")),
 ];
 
