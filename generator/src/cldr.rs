@@ -170,10 +170,35 @@ struct Cldr {
     fallbacker: icu_locale::fallback::LocaleFallbackerBorrowed<'static>,
     /// `parentLocales`, child → parent.
     parents: Vec<(LanguageIdentifier, LanguageIdentifier)>,
-    canonical: HashMap<LanguageIdentifier, LanguageIdentifier>,
-    maximized: HashMap<LanguageIdentifier, LanguageIdentifier>,
-    chains: HashMap<LanguageIdentifier, Rc<[LanguageIdentifier]>>,
+    canonical: Memo<LanguageIdentifier>,
+    maximized: Memo<LanguageIdentifier>,
+    chains: Memo<Rc<[LanguageIdentifier]>>,
     likely_scripts: HashMap<Language, Option<Script>>,
+}
+
+/// How many answers a [`Memo`] keeps. A provider's tables ask about some 200,000 request keys
+/// once each, and about their few hundred fallback steps again and again: a small memo keeps
+/// the steps (they come back at once after a reset) without holding every key.
+const MEMO_LIMIT: usize = 20_000;
+
+/// Answers per tag, forgotten all at once when there are [`MEMO_LIMIT`] of them.
+struct Memo<V>(HashMap<LanguageIdentifier, V>);
+
+impl<V: Clone> Memo<V> {
+    fn new() -> Self {
+        Self(HashMap::new())
+    }
+
+    fn get(&self, id: &LanguageIdentifier) -> Option<V> {
+        self.0.get(id).cloned()
+    }
+
+    fn insert(&mut self, id: &LanguageIdentifier, value: &V) {
+        if self.0.len() >= MEMO_LIMIT {
+            self.0.clear();
+        }
+        self.0.insert(id.clone(), value.clone());
+    }
 }
 
 impl Cldr {
@@ -198,30 +223,30 @@ impl Cldr {
             expander: LocaleExpander::new_extended(),
             fallbacker: LocaleFallbacker::new(),
             parents,
-            canonical: HashMap::new(),
-            maximized: HashMap::new(),
-            chains: HashMap::new(),
+            canonical: Memo::new(),
+            maximized: Memo::new(),
+            chains: Memo::new(),
             likely_scripts: HashMap::new(),
         }
     }
 
     fn canonical(&mut self, id: &LanguageIdentifier) -> LanguageIdentifier {
         if let Some(hit) = self.canonical.get(id) {
-            return hit.clone();
+            return hit;
         }
         let mut locale = Locale::from(id.clone());
         self.canonicalizer.canonicalize(&mut locale);
-        self.canonical.insert(id.clone(), locale.id.clone());
+        self.canonical.insert(id, &locale.id);
         locale.id
     }
 
     fn maximize(&mut self, id: &LanguageIdentifier) -> LanguageIdentifier {
         if let Some(hit) = self.maximized.get(id) {
-            return hit.clone();
+            return hit;
         }
         let mut out = id.clone();
         self.expander.maximize(&mut out);
-        self.maximized.insert(id.clone(), out.clone());
+        self.maximized.insert(id, &out);
         out
     }
 
@@ -252,7 +277,7 @@ impl Cldr {
     /// Those entries are applied here, to the step with its likely script added.
     fn chain(&mut self, id: &LanguageIdentifier) -> Rc<[LanguageIdentifier]> {
         if let Some(hit) = self.chains.get(id) {
-            return hit.clone();
+            return hit;
         }
         let mut out: Vec<LanguageIdentifier> = Vec::new();
         let mut start = id.clone();
@@ -284,7 +309,7 @@ impl Cldr {
             break;
         }
         let out: Rc<[LanguageIdentifier]> = out.into();
-        self.chains.insert(id.clone(), out.clone());
+        self.chains.insert(id, &out);
         out
     }
 
@@ -316,7 +341,7 @@ struct Resolver {
     by_maximized: HashMap<LanguageIdentifier, Vec<usize>>,
     /// For each step of a value's chain: (depth in that chain, value).
     by_chain_step: HashMap<LanguageIdentifier, Vec<(usize, usize)>>,
-    memo: RefCell<HashMap<LanguageIdentifier, Rc<Groups>>>,
+    memo: RefCell<Memo<Rc<Groups>>>,
 }
 
 impl Resolver {
@@ -332,7 +357,7 @@ impl Resolver {
             by_supported: HashMap::new(),
             by_maximized: HashMap::new(),
             by_chain_step: HashMap::new(),
-            memo: RefCell::default(),
+            memo: RefCell::new(Memo::new()),
         };
         for (i, raw) in resolver.raw.iter().enumerate() {
             resolver.by_raw.entry(raw.clone()).or_default().push(i);
@@ -374,7 +399,7 @@ impl Resolver {
     /// so two requests that any enum answers alike have equal groups.
     fn groups(&self, cldr: &mut Cldr, request: &LanguageIdentifier) -> Rc<Groups> {
         if let Some(hit) = self.memo.borrow().get(request) {
-            return hit.clone();
+            return hit;
         }
         let mut seen = vec![false; self.raw.len()];
         let mut out: Groups = Vec::new();
@@ -425,7 +450,7 @@ impl Resolver {
             }
         }
         let out = Rc::new(out);
-        self.memo.borrow_mut().insert(request.clone(), out.clone());
+        self.memo.borrow_mut().insert(request, &out);
         out
     }
 
