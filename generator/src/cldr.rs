@@ -98,7 +98,13 @@ impl LocaleData {
             return None;
         }
         let ids: Vec<LanguageIdentifier> = ids.into_values().collect();
-        Some(with_cldr(|cldr| Resolver::new(cldr, &ids).data(cldr)))
+        Some(with_cldr(|cldr| {
+            let data = Resolver::new(cldr, &ids).data(cldr);
+            // The memos are worth little to the next provider, and their memory is worth more to
+            // the stages after the model.
+            cldr.forget();
+            data
+        }))
     }
 
     /// The row of a tag (as written in a schema, or as [`LocaleInfo::tags`] has it).
@@ -228,6 +234,13 @@ impl Cldr {
             chains: Memo::new(),
             likely_scripts: HashMap::new(),
         }
+    }
+
+    /// Drops the memos (not the services, nor the likely scripts per language).
+    fn forget(&mut self) {
+        self.canonical = Memo::new();
+        self.maximized = Memo::new();
+        self.chains = Memo::new();
     }
 
     fn canonical(&mut self, id: &LanguageIdentifier) -> LanguageIdentifier {
