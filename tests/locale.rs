@@ -57,7 +57,18 @@ const TABLE: &[(&str, Option<Locale>, Rule)] = &[
     ("zh-Hans-CN", Some(L::ZhCn), LikelySubtags),
     ("zh-Hant-HK", Some(L::ZhHk), LikelySubtags),
     ("zh-Hans", Some(L::Zh), LikelySubtags),
-    ("zh-MO", Some(L::ZhTw), LikelySubtags),
+    // CLDR's parentLocales: zh_Hant_MO → zh_Hant_HK, which icu4x's fallbacker alone misses.
+    ("zh-MO", Some(L::ZhHk), ParentLocale),
+    ("zh-Hant-MO", Some(L::ZhHk), ParentLocale),
+    ("zh-HK", Some(L::ZhHk), Exact),
+    ("en-150", Some(L::En), ParentLocale),
+    ("en-DE", Some(L::En), ParentLocale),
+    ("es-BZ", Some(L::Es419), ParentLocale),
+    ("es-US", Some(L::EsUs), Exact),
+    ("pt-LU", Some(L::PtPt), ParentLocale),
+    ("pt-CH", Some(L::PtPt), ParentLocale),
+    ("hi-Latn", Some(L::En), ParentLocale),
+    ("no-NO", Some(L::No), ParentLocale),
     ("en-Latn-US", Some(L::EnUs), LikelySubtags),
     ("sr-Cyrl-RS", Some(L::Sr), LikelySubtags),
     ("sr-Latn", None, LikelySubtags),
@@ -159,22 +170,39 @@ fn icu_interop() {
     assert!(Locale::try_from(&other).is_err());
 }
 
+/// One locale enum as the reference test sees it: each value's wire string, language and
+/// fallback chain, and the generated `best_match` (as an index into the values).
+struct Enum<'a> {
+    values: Vec<&'static str>,
+    languages: Vec<&'static str>,
+    chains: Vec<&'static [&'static str]>,
+    best_match: &'a dyn Fn(&str) -> Option<usize>,
+}
+
+macro_rules! locale_enum {
+    ($ty:ty) => {
+        Enum {
+            values: <$ty>::ALL.iter().map(|v| v.as_str()).collect(),
+            languages: <$ty>::ALL.iter().map(|v| v.language()).collect(),
+            chains: <$ty>::ALL.iter().map(|v| v.fallback_chain()).collect(),
+            best_match: &|tag| {
+                <$ty>::best_match([tag]).and_then(|v| <$ty>::ALL.iter().position(|w| *w == v))
+            },
+        }
+    };
+}
+
 /// The generated walk over the static tables agrees with the generator's CLDR rules (icu4x) for
-/// every language of the seed and its aliases, with every two-letter region and each script.
-#[test]
-fn generated_tables_agree_with_the_reference_rules() {
-    let values: Vec<String> = Locale::ALL.iter().map(|v| v.as_str().to_string()).collect();
+/// every language of the enum and its aliases, with every two-letter region and each script.
+/// Returns how many tags were checked and the disagreements.
+fn agree_with_reference(locale: &Enum) -> (usize, Vec<String>) {
+    let values: Vec<String> = locale.values.iter().map(|v| v.to_string()).collect();
     let reference = toolgen::cldr::Reference::new(&values).expect("all tags");
-    let mut languages: Vec<String> = Locale::ALL
-        .iter()
-        .map(|v| v.language().to_string())
-        .collect();
-    languages.extend(
-        [
-            "iw", "in", "tl", "mo", "cmn", "zho", "deu", "nor", "sh", "por",
-        ]
-        .map(String::from),
-    );
+    let aliases = [
+        "iw", "in", "tl", "mo", "cmn", "zho", "deu", "nor", "sh", "por",
+    ];
+    let mut languages: Vec<String> = locale.languages.iter().map(|l| l.to_string()).collect();
+    languages.extend(aliases.map(String::from));
     languages.sort();
     languages.dedup();
     let letters = || (b'A'..=b'Z').map(char::from);
@@ -184,12 +212,10 @@ fn generated_tables_agree_with_the_reference_rules() {
         .collect();
     // An alias (`iw`, `zho`) is resolved with the regions of the values and their chains; with
     // any other region it follows the bare alias, by design.
-    let aliases = [
-        "iw", "in", "tl", "mo", "cmn", "zho", "deu", "nor", "sh", "por",
-    ];
-    let value_regions: Vec<String> = Locale::ALL
+    let value_regions: Vec<String> = locale
+        .chains
         .iter()
-        .flat_map(|v| v.fallback_chain())
+        .flat_map(|chain| chain.iter())
         .filter_map(|tag| {
             tag.rsplit('-')
                 .next()
@@ -220,15 +246,26 @@ fn generated_tables_agree_with_the_reference_rules() {
                 {
                     continue;
                 }
-                let want = reference.pick(&tag).map(|i| Locale::ALL[i]);
-                let got = Locale::best_match([tag.as_str()]);
+                let want = reference.pick(&tag);
+                let got = (locale.best_match)(&tag);
                 checked += 1;
                 if want != got {
-                    disagreements.push(format!("{tag}: CLDR {want:?}, generated {got:?}"));
+                    let name = |i: Option<usize>| i.map(|i| locale.values[i]);
+                    disagreements.push(format!(
+                        "{tag}: CLDR {:?}, generated {:?}",
+                        name(want),
+                        name(got)
+                    ));
                 }
             }
         }
     }
+    (checked, disagreements)
+}
+
+#[test]
+fn generated_tables_agree_with_the_reference_rules() {
+    let (checked, disagreements) = agree_with_reference(&locale_enum!(Locale));
     assert!(checked > 50_000, "{checked}");
     assert!(
         disagreements.is_empty(),
@@ -236,6 +273,28 @@ fn generated_tables_agree_with_the_reference_rules() {
         disagreements.len(),
         disagreements[..disagreements.len().min(30)].join("\n")
     );
+}
+
+/// The fixtures' locale enums: two of one provider, which share its tables, and one shared by
+/// two providers, with the crate's tables. Each agrees with the rules for its own values.
+#[test]
+fn shared_tables_agree_with_the_reference_rules_for_each_enum() {
+    use toolgen_fixtures::locales::prefs::set::{Subtitles, Voice};
+    use toolgen_fixtures::shared::UiLang;
+    for (name, locale) in [
+        ("Subtitles", locale_enum!(Subtitles)),
+        ("Voice", locale_enum!(Voice)),
+        ("UiLang", locale_enum!(UiLang)),
+    ] {
+        let (checked, disagreements) = agree_with_reference(&locale);
+        assert!(checked > 4_000, "{name}: {checked}");
+        assert!(
+            disagreements.is_empty(),
+            "{name}: {} of {checked}:\n{}",
+            disagreements.len(),
+            disagreements[..disagreements.len().min(30)].join("\n")
+        );
+    }
 }
 
 proptest! {

@@ -1,13 +1,15 @@
 //! Generation throughput against typify, on the shared corpus and on synthetic tool sets.
 //!
 //! ```sh
-//! cargo run --release -p toolgen --example bench                  # corpus, 100, 1000, 10000, seed-like 1000
-//! cargo run --release -p toolgen --example bench -- --sizes 100,1000 --seed-like 0 --no-corpus
+//! cargo run --release -p toolgen --example bench                  # corpus, 100, 1000, 10000, seed-like 1000, many locales 1000
+//! cargo run --release -p toolgen --example bench -- --sizes 100,1000 --seed-like 0 --many-locales 0 --no-corpus
 //! cargo run --release -p toolgen --example bench -- --compile     # compile cost of the output
 //! ```
 //!
 //! Options: `--sizes N,N,...` (synthetic sets, default `100,1000,10000`), `--seed-like N,...`
-//! (variations of the seed tool, default `1000`; `0` for none), `--no-corpus`, `--timeout SECS`
+//! (variations of the seed tool, default `1000`; `0` for none), `--many-locales N,...` (seed-like
+//! tools whose locale enums are many different subsets of the seed's, default `1000`; `0` for
+//! none), `--no-corpus`, `--timeout SECS`
 //! per child (default 1800), `--keep DIR` (write the sets into DIR and keep them, for profiling),
 //! `--no-typify` (toolgen only).
 //!
@@ -18,7 +20,7 @@
 //! memory and output lines, the ratios toolgen/typify, and how time and memory grow with the tool
 //! count. Wall time depends on the machine's load; CPU time (user + system, from
 //! `/proc/self/stat`) much less, so both are shown. The synthetic sets come from `toolgen::synth`
-//! (`tools` and `seed_like`); the corpus is `../shared/corpora/tools`, read in place and skipped
+//! (`tools`, `seed_like` and `many_locales`); the corpus is `../shared/corpora/tools`, read in place and skipped
 //! with a message when it is not there.
 //!
 //! `--compile` measures the compile cost of the output instead: for each case it writes toolgen's
@@ -76,6 +78,7 @@ fn main() {
     };
     let sizes = list("--sizes", "100,1000,10000");
     let seed_like = list("--seed-like", "1000");
+    let many_locales = list("--many-locales", "1000");
     let timeout = Duration::from_secs(
         flag(&args, "--timeout")
             .and_then(|s| s.parse().ok())
@@ -97,20 +100,34 @@ fn main() {
     let compile = args.iter().any(|a| a == "--compile");
     let sets = sizes
         .iter()
-        .map(|&n| (format!("synthetic {n}"), format!("synth-{n}"), n, false))
-        .chain(
-            seed_like
-                .iter()
-                .map(|&n| (format!("seed-like {n}"), format!("seed-{n}"), n, true)),
-        );
-    for (label, folder, size, seed) in sets {
+        .map(|&n| {
+            (
+                format!("synthetic {n}"),
+                format!("synth-{n}"),
+                n,
+                Set::Synthetic,
+            )
+        })
+        .chain(seed_like.iter().map(|&n| {
+            (
+                format!("seed-like {n}"),
+                format!("seed-{n}"),
+                n,
+                Set::SeedLike,
+            )
+        }))
+        .chain(many_locales.iter().map(|&n| {
+            let label = format!("many locales {n}");
+            (label, format!("locales-{n}"), n, Set::ManyLocales)
+        }));
+    for (label, folder, size, set) in sets {
         let dir = scratch.join(folder);
         let provider = dir.join("synth");
         fs::create_dir_all(&provider).expect("create the scratch folder");
-        let mut tools = if seed {
-            toolgen::synth::seed_like(size, 42)
-        } else {
-            toolgen::synth::tools(size, 42)
+        let mut tools = match set {
+            Set::Synthetic => toolgen::synth::tools(size, 42),
+            Set::SeedLike => toolgen::synth::seed_like(size, 42),
+            Set::ManyLocales => toolgen::synth::many_locales(size, 42),
         };
         let mut label = label;
         if compile {
@@ -141,6 +158,17 @@ fn main() {
     if keep.is_none() {
         let _ = fs::remove_dir_all(&scratch);
     }
+}
+
+/// Which synthetic set a case is built from.
+#[derive(Debug, Clone, Copy)]
+enum Set {
+    /// `synth::tools`.
+    Synthetic,
+    /// `synth::seed_like`.
+    SeedLike,
+    /// `synth::many_locales`.
+    ManyLocales,
 }
 
 /// Whether some object in `value` has two property names with the same snake_case spelling,

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use crate::cldr::{self, LocaleInfo};
+use crate::cldr::{self, LocaleData, LocaleInfo};
 use crate::diagnostics::pointer_token;
 use crate::load::Tool;
 use crate::naming::{self, Scope};
@@ -23,6 +23,8 @@ pub struct Model {
     /// Locale enums that several providers repeat exactly, shared crate-wide (module
     /// [`CRATE_SHARED_MODULE`]), sorted by name.
     pub crate_enums: Vec<CrateEnum>,
+    /// The CLDR tables of the crate-wide locale enums, in the same module.
+    pub crate_locale_data: Option<LocaleData>,
 }
 
 /// The crate-level module of enums shared across providers.
@@ -56,6 +58,9 @@ pub struct Provider {
     pub shared_objects: Vec<SharedObject>,
     /// The provider's documentation site (from its overlay), for relative links in descriptions.
     pub docs_base_url: Option<String>,
+    /// The CLDR tables that the provider's locale enums share (in its shared module), resolved
+    /// once for the union of their values.
+    pub locale_data: Option<LocaleData>,
 }
 
 /// A namespace: one segment of the dotted tool names, with an accessor struct and a module.
@@ -135,7 +140,8 @@ pub struct EnumType {
     pub variants: Vec<Variant>,
     /// The tools that use it, sorted.
     pub used_by: Vec<String>,
-    /// The CLDR data of a locale enum (see [`detect_locale`]); `None` for other enums.
+    /// The values of a locale enum as tags (see [`detect_locale`]); `None` for other enums.
+    /// Its CLDR tables are its provider's [`Provider::locale_data`] (or the crate's).
     pub locale: Option<LocaleInfo>,
     /// Whether the enum comes back from the server (it is in an `outputSchema`). Such an enum
     /// is open: `#[non_exhaustive]`, with an `Unknown(String)` variant, so a value the server
@@ -146,7 +152,8 @@ pub struct EnumType {
 /// The schema keyword that forces locale detection on (`true`) or off (`false`) for one enum.
 pub const LOCALE_KEYWORD: &str = "x-toolgen-locale";
 
-/// Decides whether an enum is a locale enum, and resolves its CLDR data when it is.
+/// Decides whether an enum is a locale enum. Its CLDR data is resolved later, once for all
+/// locale enums of its provider (see [`Provider::locale_data`]).
 ///
 /// It is one when every value is a well-formed BCP 47 language tag (as icu_locale_core parses
 /// it) and either a name it was found under says locale, language or lang, or it has at least
@@ -167,7 +174,7 @@ pub fn detect_locale(
     let named = hints.iter().any(|hint| naming::says_locale(hint));
     let many = tags.len() >= 10 && tags.iter().all(cldr::is_known_language);
     if forced == Some(true) || named || many {
-        cldr::resolve(values)
+        cldr::locale_info(values)
     } else {
         None
     }
@@ -238,11 +245,39 @@ pub fn build_with(tools: &[Tool], options: &ModelOptions) -> Model {
     let mut model = Model {
         providers,
         crate_enums: Vec::new(),
+        crate_locale_data: None,
     };
     if options.share_across_providers {
         share_locales_across_providers(&mut model);
     }
+    resolve_locales(&mut model);
     model
+}
+
+/// Resolves the CLDR tables of each provider's locale enums, and of the crate-wide ones, once
+/// for the union of their values: an enum only points into them, so many different locale enums
+/// cost one resolution.
+fn resolve_locales(model: &mut Model) {
+    for provider in &mut model.providers {
+        let operations = provider.root.all_operations();
+        let locals = operations.iter().flat_map(|op| op.local_enums.iter());
+        let tags: BTreeSet<&str> = provider
+            .shared_enums
+            .iter()
+            .chain(locals)
+            .filter_map(|ty| ty.locale.as_ref())
+            .flat_map(|info| info.tags.iter().map(String::as_str))
+            .collect();
+        let data = LocaleData::build(tags);
+        provider.locale_data = data;
+    }
+    let tags: BTreeSet<&str> = model
+        .crate_enums
+        .iter()
+        .filter_map(|e| e.ty.locale.as_ref())
+        .flat_map(|info| info.tags.iter().map(String::as_str))
+        .collect();
+    model.crate_locale_data = LocaleData::build(tags);
 }
 
 /// Moves locale enums with exactly the same values in two or more providers into one crate-wide
@@ -580,6 +615,7 @@ fn build_provider(
         shared_enums,
         shared_objects,
         docs_base_url: tools.iter().find_map(|tool| tool.docs_base_url.clone()),
+        locale_data: None,
     }
 }
 

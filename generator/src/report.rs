@@ -45,6 +45,7 @@ pub fn report(schemas: &Path, options: &EmitOptions) -> Result<Vec<ProviderRepor
                 .filter(|e| e.features.contains(&provider.feature))
                 .cloned()
                 .collect(),
+            crate_locale_data: model.crate_locale_data.clone(),
         };
         let (emitted, problems) = emit::emit_partial(&single, options);
         let failed: BTreeSet<String> = problems

@@ -1,7 +1,9 @@
 //! Synthetic tool definitions for the benchmark and the robustness tests: a deterministic set of
 //! `count` tools with varied property names, string enums (some repeated across tools, as real
 //! providers repeat them), nested objects, arrays, unions and constraints ([`tools`]), and
-//! variations of the seed tool with its 90-value locale enum ([`seed_like`]). Pure: no I/O.
+//! variations of the seed tool with its 90-value locale enum ([`seed_like`]), and seed-like tools
+//! whose locale enums are many different subsets of those 90 values ([`many_locales`]). Pure: no
+//! I/O.
 
 use serde_json::{Map, Value, json};
 
@@ -78,36 +80,89 @@ pub fn seed_like(count: usize, seed: u64) -> Vec<Value> {
     let mut rng = Rng::new(seed);
     let base: Value = serde_json::from_str(SEED).unwrap_or_else(|_| json!({"inputSchema": {}}));
     (0..count)
-        .map(|index| {
-            let mut tool = base.clone();
-            let namespace = rng.pick(WORDS);
-            let noun = rng.pick(WORDS);
-            tool["name"] = Value::String(format!("{namespace}.{noun}_{index}.create"));
-            tool["description"] = Value::String(format!(
-                "Sends an invitation for a {noun} of the {namespace} API (seed-like tool {index})."
-            ));
-            let schema = &mut tool["inputSchema"];
-            for _ in 0..1 + rng.below(2) {
-                let key = format!("{}_{}", rng.pick(WORDS), rng.pick(WORDS));
-                let value = property(&mut rng, 1, &key);
-                if let Some(Value::Object(properties)) = schema.get_mut("properties") {
-                    properties.insert(key, value);
+        .map(|index| seed_variation(&base, index, &mut rng))
+        .collect()
+}
+
+/// How many different subsets of the seed's locales [`many_locales`] gives its tools.
+pub const LOCALE_SUBSETS: usize = 649;
+
+/// `count` seed-like tools (as [`seed_like`]) whose `locale` enums differ: every third tool keeps
+/// the seed's 90 values, each other tool gets one of [`LOCALE_SUBSETS`] subsets of them (10 to 80
+/// values, in the seed's order), taken in turn, so that 1,000 tools carry 650 distinct locale
+/// enums, some of them repeated. The set of issue #14: generation that stays fast when a provider
+/// has many different locale enums.
+pub fn many_locales(count: usize, seed: u64) -> Vec<Value> {
+    let base: Value = serde_json::from_str(SEED).unwrap_or_else(|_| json!({"inputSchema": {}}));
+    let all: Vec<Value> = base["inputSchema"]["properties"]["locale"]["enum"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    // The subsets come from their own generator, so that subset `n` is the same in every set.
+    let mut subsets_rng = Rng::new(seed ^ 0x5eed_10ca);
+    let subsets: Vec<Vec<Value>> = (0..LOCALE_SUBSETS.min(count))
+        .map(|_| {
+            let size = 10 + subsets_rng.below(71);
+            let mut keep = vec![false; all.len()];
+            let mut kept = 0;
+            while kept < size.min(all.len()) {
+                let slot = subsets_rng.below(all.len());
+                if !keep[slot] {
+                    keep[slot] = true;
+                    kept += 1;
                 }
             }
-            let keys: Vec<Value> = schema
-                .get("properties")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flat_map(|p| p.keys())
-                .filter(|_| rng.below(3) == 0)
-                .map(|k| Value::String(k.clone()))
-                .collect();
-            if !keys.is_empty() {
-                schema["required"] = Value::Array(keys);
+            all.iter()
+                .zip(&keep)
+                .filter(|(_, keep)| **keep)
+                .map(|(value, _)| value.clone())
+                .collect()
+        })
+        .collect();
+    let mut rng = Rng::new(seed);
+    let mut subset = 0;
+    (0..count)
+        .map(|index| {
+            let mut tool = seed_variation(&base, index, &mut rng);
+            if index % 3 != 0 && !subsets.is_empty() {
+                let values = subsets[subset % subsets.len()].clone();
+                subset += 1;
+                tool["inputSchema"]["properties"]["locale"]["enum"] = Value::Array(values);
             }
             tool
         })
         .collect()
+}
+
+/// The seed tool under a unique name, with extra properties and a varying `required`.
+fn seed_variation(base: &Value, index: usize, rng: &mut Rng) -> Value {
+    let mut tool = base.clone();
+    let namespace = rng.pick(WORDS);
+    let noun = rng.pick(WORDS);
+    tool["name"] = Value::String(format!("{namespace}.{noun}_{index}.create"));
+    tool["description"] = Value::String(format!(
+        "Sends an invitation for a {noun} of the {namespace} API (seed-like tool {index})."
+    ));
+    let schema = &mut tool["inputSchema"];
+    for _ in 0..1 + rng.below(2) {
+        let key = format!("{}_{}", rng.pick(WORDS), rng.pick(WORDS));
+        let value = property(rng, 1, &key);
+        if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+            properties.insert(key, value);
+        }
+    }
+    let keys: Vec<Value> = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|p| p.keys())
+        .filter(|_| rng.below(3) == 0)
+        .map(|k| Value::String(k.clone()))
+        .collect();
+    if !keys.is_empty() {
+        schema["required"] = Value::Array(keys);
+    }
+    tool
 }
 
 /// Tools as the files of one provider: `(file name, JSON text)`.
@@ -240,5 +295,35 @@ mod tests {
             assert_eq!(locale.as_array().map(Vec::len), Some(90), "{tool}");
             assert!(tool["inputSchema"]["properties"]["email"].is_object());
         }
+    }
+
+    #[test]
+    fn many_locales_gives_many_distinct_subsets_of_the_seed_locales() {
+        let tools = many_locales(1000, 42);
+        assert_eq!(tools, many_locales(1000, 42));
+        let enums: Vec<Vec<Value>> = tools
+            .iter()
+            .map(|t| {
+                t["inputSchema"]["properties"]["locale"]["enum"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .collect();
+        let full = enums
+            .iter()
+            .find(|e| e.len() == 90)
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(enums.iter().filter(|e| e.len() == 90).count(), 334);
+        for values in &enums {
+            assert!((10..=90).contains(&values.len()));
+            // A subset, in the seed's order.
+            let mut rest = full.iter();
+            assert!(values.iter().all(|v| rest.any(|f| f == v)), "{values:?}");
+        }
+        let distinct: std::collections::BTreeSet<String> =
+            enums.iter().map(|e| format!("{e:?}")).collect();
+        assert_eq!(distinct.len(), LOCALE_SUBSETS + 1);
     }
 }

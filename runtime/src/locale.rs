@@ -1,13 +1,31 @@
 //! Locale negotiation for the generated locale enums: parsing `Accept-Language` headers and
-//! language tags, and walking the CLDR tables that the generator resolved for each enum.
+//! language tags, and walking the CLDR tables that the generator resolved.
+//!
+//! The tables come in two parts. [`LocaleData`] is shared by all locale enums of a provider: one
+//! row per tag that any of them has, and for every request key the candidate rows in CLDR's
+//! order of preference. [`LocaleTable`] is one enum's: its values and each value's row. A
+//! lookup finds the request's candidates in the shared data and takes the first candidate group
+//! that holds one of the enum's values.
 //!
 //! Everything here works on untrusted text and never panics: a malformed range is skipped, a
 //! malformed tag matches nothing. No allocation is proportional to anything but the header.
 
 use super::error::ParseEnumError;
 
-/// The marker in [`LocaleTable::lookup`] for "no value is acceptable".
-pub const NO_MATCH: u16 = u16::MAX;
+/// The CLDR data that the locale enums of one provider share, resolved by the generator.
+#[derive(Debug)]
+pub struct LocaleData {
+    /// One row per tag that some locale enum has, sorted by tag.
+    pub rows: &'static [LocaleRow],
+    /// Request keys (`lang`, `lang-Scrp`, `lang-REG`, `lang-Scrp-REG`) sorted by bytes, with
+    /// their candidates: groups of row numbers (decimal) separated by a space, the rows of a
+    /// group by a comma, best group first. An enum picks, from the first group that holds any
+    /// of its values, the one it lists first; no such group means no acceptable value.
+    pub lookup: &'static [(&'static str, &'static str)],
+    /// Each language's likely script, sorted by language; a request in that script is treated
+    /// like one without a script.
+    pub default_scripts: &'static [(&'static str, &'static str)],
+}
 
 /// The generated data of one locale enum, in the order of its `ALL` constant.
 #[derive(Debug)]
@@ -16,16 +34,13 @@ pub struct LocaleTable {
     pub type_name: &'static str,
     /// The exact schema strings.
     pub values: &'static [&'static str],
-    /// One row per value.
-    pub rows: &'static [LocaleRow],
-    /// Request keys (`lang`, `lang-Scrp`, `lang-REG`, `lang-Scrp-REG`) sorted by bytes, with
-    /// the index of the value CLDR picks for them, or [`NO_MATCH`].
-    pub lookup: &'static [(&'static str, u16)],
-    /// Each language's likely script, sorted by language.
-    pub default_scripts: &'static [(&'static str, &'static str)],
+    /// Each value's row in [`LocaleData::rows`], as two bytes, big-endian.
+    pub rows: &'static [u8],
+    /// The CLDR data the enum shares with the other locale enums of its provider.
+    pub data: &'static LocaleData,
 }
 
-/// One value of a locale enum.
+/// One tag of a locale enum.
 #[derive(Debug)]
 pub struct LocaleRow {
     /// Its language subtag.
@@ -55,7 +70,74 @@ impl LocaleRow {
     }
 }
 
+/// What [`LocaleTable::row`] gives for an index it does not have (generated tables have a row
+/// for every value, so only a hand-made table can reach it).
+static NO_ROW: LocaleRow = LocaleRow::new("", None, None, &[]);
+
+impl LocaleData {
+    /// The candidates of the key that the walk for `tag` stops at: the key with script and
+    /// region, else (a script that is not the language's likely one) the key with the script
+    /// alone, else the key with the region, else the language. Empty when there is none.
+    fn candidates(&self, tag: &Tag) -> &'static str {
+        let get = |key: &Key| -> Option<&'static str> {
+            let key = key.as_bytes();
+            let found = self
+                .lookup
+                .binary_search_by(|(k, _)| k.as_bytes().cmp(key))
+                .ok()?;
+            self.lookup.get(found).map(|(_, candidates)| *candidates)
+        };
+        let language = tag.language();
+        if let (Some(script), Some(region)) = (tag.script(), tag.region())
+            && let Some(hit) = get(&Key::new(&[language, script, region]))
+        {
+            return hit;
+        }
+        let default = self
+            .default_scripts
+            .binary_search_by(|(l, _)| l.as_bytes().cmp(language.as_bytes()))
+            .ok()
+            .and_then(|i| self.default_scripts.get(i))
+            .map(|(_, script)| *script);
+        if let Some(script) = tag.script().filter(|s| Some(*s) != default) {
+            return get(&Key::new(&[language, script])).unwrap_or_default();
+        }
+        if let Some(hit) = tag.region().and_then(|r| get(&Key::new(&[language, r]))) {
+            return hit;
+        }
+        get(&Key::new(&[language])).unwrap_or_default()
+    }
+}
+
 impl LocaleTable {
+    /// The row of the value at `index` (in `values` order).
+    pub fn row(&self, index: usize) -> &'static LocaleRow {
+        self.row_number(index)
+            .and_then(|row| self.data.rows.get(usize::from(row)))
+            .unwrap_or(&NO_ROW)
+    }
+
+    fn row_number(&self, index: usize) -> Option<u16> {
+        let pair = self.rows.get(index * 2..index * 2 + 2)?;
+        Some(u16::from_be_bytes([*pair.first()?, *pair.get(1)?]))
+    }
+
+    /// The first value (in `values` order) whose row is in the first group of `candidates` that
+    /// has any (see [`LocaleData::lookup`]).
+    fn pick(&self, candidates: &str) -> Option<usize> {
+        candidates.split(' ').find_map(|group| {
+            group
+                .split(',')
+                .filter_map(|row| row.parse::<u16>().ok())
+                .filter_map(|row| {
+                    self.rows
+                        .chunks_exact(2)
+                        .position(|pair| pair == row.to_be_bytes())
+                })
+                .min()
+        })
+    }
+
     /// The value an `Accept-Language` header (RFC 9110) picks: ranges in order of q-value (ties
     /// keep header order), each looked up as [`LocaleTable::lookup`] does. `*` is skipped, as
     /// RFC 4647 lookup does, so a header of only `*` leaves the choice to the caller's default.
@@ -108,48 +190,17 @@ impl LocaleTable {
     /// itself, else its CLDR parent locales, likely subtags and aliases, as resolved by the
     /// generator. A script the language is not written in matches nothing.
     pub fn lookup(&self, tag: &str) -> Option<usize> {
+        if let Some(exact) = self.values.iter().position(|value| same_tag(value, tag)) {
+            return Some(exact);
+        }
         let tag = Tag::parse(tag)?;
-        let get = |key: &Key| -> Option<Option<usize>> {
-            let key = key.as_bytes();
-            let found = self
-                .lookup
-                .binary_search_by(|(k, _)| k.as_bytes().cmp(key))
-                .ok()?;
-            let index = self.lookup.get(found)?.1;
-            Some((index != NO_MATCH).then_some(usize::from(index)))
-        };
-        let language = tag.language();
-        if let (Some(script), Some(region)) = (tag.script(), tag.region())
-            && let Some(hit) = get(&Key::new(&[language, script, region]))
-        {
-            return hit;
-        }
-        let default = self
-            .default_scripts
-            .binary_search_by(|(l, _)| l.as_bytes().cmp(language.as_bytes()))
-            .ok()
-            .and_then(|i| self.default_scripts.get(i))
-            .map(|(_, script)| *script);
-        if let Some(script) = tag.script().filter(|s| Some(*s) != default) {
-            return get(&Key::new(&[language, script])).flatten();
-        }
-        if let Some(hit) = tag.region().and_then(|r| get(&Key::new(&[language, r]))) {
-            return hit;
-        }
-        get(&Key::new(&[language])).flatten()
+        self.pick(self.data.candidates(&tag))
     }
 
     /// The value spelled `text`, ignoring ASCII case and reading `_` as `-`; otherwise an error
     /// that names the closest values.
     pub fn parse(&self, text: &str) -> Result<usize, ParseEnumError> {
-        let same = |value: &str| {
-            value.len() == text.len()
-                && value
-                    .bytes()
-                    .zip(text.bytes())
-                    .all(|(a, b)| normalize(a) == normalize(b))
-        };
-        if let Some(index) = self.values.iter().position(|value| same(value)) {
+        if let Some(index) = self.values.iter().position(|value| same_tag(value, text)) {
             return Ok(index);
         }
         Err(ParseEnumError::new(self.type_name, text, self.values).with_closest(self.closest(text)))
@@ -167,13 +218,16 @@ impl LocaleTable {
             .unwrap_or_default()
             .to_vec();
         let mut ranked: Vec<(bool, bool, usize, usize)> = self
-            .rows
+            .values
             .iter()
-            .zip(self.values)
             .enumerate()
-            .map(|(index, (row, value))| {
+            .map(|(index, value)| {
                 let value: Vec<u8> = value.bytes().map(normalize).collect();
-                let same_language = row.language.as_bytes().eq_ignore_ascii_case(&language);
+                let same_language = self
+                    .row(index)
+                    .language
+                    .as_bytes()
+                    .eq_ignore_ascii_case(&language);
                 let distance = edit_distance(&text, &value);
                 (picked != Some(index), !same_language, distance, index)
             })
@@ -185,6 +239,15 @@ impl LocaleTable {
             .filter_map(|(.., index)| self.values.get(index).copied())
             .collect()
     }
+}
+
+/// Whether `text` spells `value`, ignoring ASCII case and reading `_` as `-`.
+fn same_tag(value: &str, text: &str) -> bool {
+    value.len() == text.len()
+        && value
+            .bytes()
+            .zip(text.bytes())
+            .all(|(a, b)| normalize(a) == normalize(b))
 }
 
 /// Lowercase, with `_` read as `-`.

@@ -7,8 +7,14 @@ use crate::docs::{self, DocOptions};
 use crate::emit::locale;
 use crate::model::EnumType;
 
-/// The enum, its constants and its conversions.
-pub(crate) fn string_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> TokenStream {
+/// The enum, its constants and its conversions. A locale enum gets its locale API when `tables`
+/// (its provider's shared CLDR tables) has its values.
+pub(crate) fn string_enum(
+    ty: &EnumType,
+    shared: bool,
+    options: &DocOptions,
+    tables: Option<&locale::Tables<'_>>,
+) -> TokenStream {
     if ty.open {
         return open_enum(ty, shared, options);
     }
@@ -17,8 +23,13 @@ pub(crate) fn string_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> 
     let (idents, values, variant_docs) = variant_parts(ty, options);
     let type_name = ty.name.as_str();
     // A locale enum parses case-insensitively and brings its locale API; others parse exactly.
-    let parsing = match &ty.locale {
-        Some(info) => locale::impls(ty, info),
+    let locale = ty
+        .locale
+        .as_ref()
+        .zip(tables)
+        .and_then(|(info, tables)| locale::impls(ty, info, tables));
+    let parsing = match locale {
+        Some(tokens) => tokens,
         None => quote! {
             impl ::std::str::FromStr for #name {
                 type Err = crate::runtime::ParseEnumError;
@@ -54,9 +65,8 @@ pub(crate) fn string_enum(ty: &EnumType, shared: bool, options: &DocOptions) -> 
             /// The exact string sent on the wire.
             #[inline]
             pub const fn as_str(&self) -> &'static str {
-                match self {
-                    #(Self::#idents => #values,)*
-                }
+                // `WIRE` is generated with `ALL`: one value per variant, in order.
+                Self::WIRE[*self as usize]
             }
         }
 

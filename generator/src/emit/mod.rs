@@ -293,13 +293,20 @@ fn crate_files<T>(
         }
     }
     if !model.crate_enums.is_empty() {
+        let module = format_ident!("{}", crate::model::CRATE_SHARED_MODULE);
+        let tables = model.crate_locale_data.as_ref().map(|data| locale::Tables {
+            data,
+            module: quote!(crate::#module),
+        });
         let enums = model
             .crate_enums
             .iter()
-            .map(|e| enums::string_enum(&e.ty, true, &options.docs));
+            .map(|e| enums::string_enum(&e.ty, true, &options.docs, tables.as_ref()));
+        let data = model.crate_locale_data.as_ref().map(locale::data);
         let tokens = quote! {
             #![doc = "Locale enums that several providers repeat exactly, shared by all of them."]
             #(#enums)*
+            #data
         };
         let path = format!("src/{}.rs", crate::model::CRATE_SHARED_MODULE);
         files.push(each(rust(path, tokens, Vec::new())));
@@ -579,10 +586,12 @@ fn shared_module(
         "{what} shared by several tools of the `{}` provider.",
         provider.folder
     );
+    let tables = locale_tables(provider);
     let enums = provider
         .shared_enums
         .iter()
-        .map(|ty| enums::string_enum(ty, true, &options.docs));
+        .map(|ty| enums::string_enum(ty, true, &options.docs, tables.as_ref()));
+    let data = provider.locale_data.as_ref().map(locale::data);
     let (objects, uses, warnings) = match shared_objects_op(provider) {
         Some(op) => {
             let types::ToolTypes { items, warnings } =
@@ -597,8 +606,19 @@ fn shared_module(
         #![doc = #doc]
         #(#enums)*
         #objects
+        #data
     };
     Ok((tokens, uses, warnings))
+}
+
+/// Where the locale enums of `provider` find its shared CLDR tables.
+fn locale_tables(provider: &Provider) -> Option<locale::Tables<'_>> {
+    let module = format_ident!("{}", provider.module);
+    let shared = format_ident!("{}", provider.shared_module);
+    provider.locale_data.as_ref().map(|data| locale::Tables {
+        data,
+        module: quote!(crate::#module::#shared),
+    })
 }
 
 /// The provider's shared object types as one typify run: an operation whose definitions are
@@ -675,10 +695,11 @@ fn tool_module(
     let types::ToolTypes { items, warnings } =
         types::tool_types(provider, op, &root_docs, &options.docs)?;
     let uses = Dependencies::scan(&quote!(#(#items)*));
+    let tables = locale_tables(provider);
     let enums = op
         .local_enums
         .iter()
-        .map(|ty| enums::string_enum(ty, false, &options.docs));
+        .map(|ty| enums::string_enum(ty, false, &options.docs, tables.as_ref()));
 
     let module_doc = match &op.tool.description {
         Some(description) if !description.trim().is_empty() => format!(
