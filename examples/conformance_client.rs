@@ -55,6 +55,11 @@ async fn run(scenario: &str, url: &str) -> Result<(), Error> {
                 })
                 .connect()
                 .await?;
+            // The scenario server sends its elicitation request on the standalone GET stream,
+            // which the client opens right after the handshake without waiting; a call made
+            // before that stream is open never sees the request (half the runs failed). Let it
+            // open first, as for sse-retry below.
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
             let output = client.test_client_elicitation_defaults().await?;
             println!("{}", output.text());
         }
