@@ -22,8 +22,8 @@ use crate::load::{Origin, Tool};
 use crate::model::{self, ModelOptions};
 use crate::overlay::Formats;
 
-/// The runtime's URI resolver, the very one `validate()` uses.
-#[path = "../../runtime/src/uri.rs"]
+/// An RFC 3986 resolver, to tell references to other documents from those inside one.
+#[path = "uri.rs"]
 mod uri;
 use uri::resolve_uri;
 

@@ -18,7 +18,6 @@ mod retry;
 #[cfg(feature = "transport-rmcp")]
 mod rmcp_transport;
 mod transport;
-mod uri;
 mod validate;
 pub mod wire;
 
@@ -37,12 +36,12 @@ pub use self::validate::Validator;
 // The crates generated code needs, re-exported so that an SDK (a generated crate, or code a
 // build script writes into an application) depends on this crate alone: generated code names
 // them as `::toolgen_runtime::serde`, `::toolgen_runtime::serde_json`, and so on.
-pub use serde;
-pub use serde_json;
 #[cfg(feature = "chrono")]
 pub use chrono;
 #[cfg(feature = "icu")]
 pub use icu_locale_core;
+pub use serde;
+pub use serde_json;
 #[cfg(feature = "uuid")]
 pub use uuid;
 

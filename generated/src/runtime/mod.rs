@@ -20,7 +20,6 @@ mod retry;
 #[cfg(feature = "transport-rmcp")]
 mod rmcp_transport;
 mod transport;
-mod uri;
 mod validate;
 pub mod wire;
 
@@ -35,70 +34,3 @@ pub use self::retry::{RetryPolicy, ToolInfo, parse_retry_after};
 pub use self::rmcp_transport::{HttpBuilder, RmcpTransport, Secret, StdioBuilder};
 pub use self::transport::{BoxFuture, ToolCall, ToolResult, Transport};
 pub use self::validate::Validator;
-
-// The crates generated code needs, re-exported so that an SDK (a generated crate, or code a
-// build script writes into an application) depends on this crate alone: generated code names
-// them as `::toolgen_runtime::serde`, `::toolgen_runtime::serde_json`, and so on.
-pub use serde;
-pub use serde_json;
-#[cfg(feature = "chrono")]
-pub use chrono;
-#[cfg(feature = "icu")]
-pub use icu_locale_core;
-#[cfg(feature = "uuid")]
-pub use uuid;
-
-/// Includes the SDK that `toolgen::Builder` wrote into `OUT_DIR` for one provider (its module
-/// name, such as `"workos"`): a `pub mod workos { ... }` in the module where the macro stands.
-///
-/// ```ignore
-/// mod sdk {
-///     toolgen_runtime::include_sdk!("workos");
-/// }
-/// let client = sdk::workos::Client::connect_http(url).connect().await?;
-/// ```
-#[macro_export]
-macro_rules! include_sdk {
-    ($provider:literal) => {
-        ::core::include!(::core::concat!(
-            ::core::env!("OUT_DIR"),
-            "/toolgen/",
-            $provider,
-            ".rs"
-        ));
-    };
-}
-
-/// Keeps the items given when this runtime has its `transport-rmcp` feature, and drops them
-/// otherwise: generated code gates its rmcp constructors on the runtime's feature, not on a
-/// feature of the crate it is included in.
-#[cfg(feature = "transport-rmcp")]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __toolgen_if_transport_rmcp {
-    ($($item:tt)*) => { $($item)* };
-}
-#[cfg(not(feature = "transport-rmcp"))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __toolgen_if_transport_rmcp {
-    ($($item:tt)*) => {};
-}
-#[doc(hidden)]
-pub use crate::__toolgen_if_transport_rmcp as if_transport_rmcp;
-
-/// Keeps the items given when this runtime has its `icu` feature (locale enum conversions).
-#[cfg(feature = "icu")]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __toolgen_if_icu {
-    ($($item:tt)*) => { $($item)* };
-}
-#[cfg(not(feature = "icu"))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __toolgen_if_icu {
-    ($($item:tt)*) => {};
-}
-#[doc(hidden)]
-pub use crate::__toolgen_if_icu as if_icu;

@@ -20,16 +20,24 @@ const RUNTIME: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
     ("locale.rs", include_str!("../../../runtime/src/locale.rs")),
     ("memory.rs", include_str!("../../../runtime/src/memory.rs")),
-    ("nullable.rs", include_str!("../../../runtime/src/nullable.rs")),
+    (
+        "nullable.rs",
+        include_str!("../../../runtime/src/nullable.rs"),
+    ),
     ("output.rs", include_str!("../../../runtime/src/output.rs")),
     ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
     (
         "rmcp_transport.rs",
         include_str!("../../../runtime/src/rmcp_transport.rs"),
     ),
-    ("transport.rs", include_str!("../../../runtime/src/transport.rs")),
-    ("uri.rs", include_str!("../../../runtime/src/uri.rs")),
-    ("validate.rs", include_str!("../../../runtime/src/validate.rs")),
+    (
+        "transport.rs",
+        include_str!("../../../runtime/src/transport.rs"),
+    ),
+    (
+        "validate.rs",
+        include_str!("../../../runtime/src/validate.rs"),
+    ),
     ("wire.rs", include_str!("../../../runtime/src/wire.rs")),
 ];
 
@@ -201,9 +209,19 @@ pub fn emit_each<T>(
         sources: Vec::new(),
     }));
     for (name, text) in RUNTIME {
+        // A copied-in runtime is a module, not a crate: the re-exports and exported macros that
+        // the `toolgen-runtime` crate's `lib.rs` ends with do not apply to it (and do not compile
+        // there), so its copy stops before them.
+        let text = match *name {
+            "mod.rs" => text
+                .split("\n// The crates generated code needs")
+                .next()
+                .unwrap_or(text),
+            _ => text,
+        };
         files.push(each(EmittedFile {
             path: format!("src/runtime/{name}"),
-            contents: Contents::Text((*text).to_string()),
+            contents: Contents::Text(text.to_string()),
             sources: Vec::new(),
         }));
     }
@@ -852,8 +870,10 @@ fn cargo_toml(model: &Model, options: &EmitOptions, uses: &Dependencies) -> Stri
          http = { version = \"1\", optional = true }\n\
          reqwest = { version = \"0.13\", default-features = false, optional = true }\n",
     );
-    // `validate()` checks `pattern` with regress, the ECMA 262 engine JSON Schema specifies.
-    out.push_str("regress = \"0.10\"\n");
+    // `validate()` is the jsonschema crate, without network access (see `runtime/validate.rs`).
+    out.push_str(
+        "jsonschema = { version = \"0.61\", default-features = false, features = [\"idna\"] }\n",
+    );
     if uses.chrono {
         out.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n");
     }
