@@ -333,12 +333,27 @@ fn bundle_remotes(
             return false;
         };
         let mut document = document.clone();
-        if let Value::Object(object) = &mut document {
-            // The document's own `$id` (resolved against where it was fetched) names it; one
-            // without gets the URI it is served at.
-            object
-                .entry("$id")
-                .or_insert_with(|| Value::String(uri.clone()));
+        let own_id = document
+            .get("$id")
+            .and_then(Value::as_str)
+            .map(|id| resolve_uri(&uri, id));
+        match (&mut document, own_id) {
+            // The URI it is served at names it.
+            (Value::Object(object), None) => {
+                object.insert("$id".to_string(), Value::String(uri.clone()));
+            }
+            // Its own `$id` names it too: a resource at the URI it is served at refers to it, as
+            // a retrieval would see it.
+            (_, Some(id)) if id.split('#').next() != Some(uri.as_str()) => {
+                let key = if definitions { "definitions" } else { "$defs" };
+                let inner = std::mem::take(&mut document);
+                document = serde_json::json!({
+                    "$id": uri,
+                    "allOf": [{"$ref": id}],
+                    key: {"document": inner},
+                });
+            }
+            _ => {}
         }
         for inner in foreign_documents(&rebase(&document, &uri)) {
             if !bundled.contains_key(&inner) && inner != uri {
@@ -503,13 +518,9 @@ struct Outcome {
 /// Group index → (module file, Rust path of the type, tool name).
 type Types = BTreeMap<usize, (String, String, String)>;
 
-fn generate(
-    groups: &[Group],
-    included: &[usize],
-    work: &Path,
-    bundle: &dyn Fn(&mut Value),
-) -> Result<(Types, Vec<(usize, String)>), String> {
-    let tools: Vec<Tool> = included
+/// One tool per included group, named `g<index>`.
+fn tools_of(groups: &[Group], included: &[usize]) -> Vec<Tool> {
+    included
         .iter()
         .map(|&index| Tool {
             provider: "suite".to_string(),
@@ -533,7 +544,86 @@ fn generate(
                 Formats::Annotation
             },
         })
-        .collect();
+        .collect()
+}
+
+/// The groups of `suite` prepared as the harness prepares them, without compiling anything:
+/// for each, the schema as the suite writes it (with the folder's dialect and, with `--remotes`,
+/// the remote documents it needs embedded), whether formats assert, the schema that the
+/// generated `validate()` embeds, and the instances. For the reference-judge test, which checks
+/// that `validate()` agrees with an independent validator run on the suite's own schema.
+pub fn judge_cases(suite: &Path, options: &Options) -> Result<Vec<JudgeCase>, String> {
+    let mut groups = read_suite(suite)?;
+    let dialect = dialect_of(suite);
+    if let Some(dialect) = dialect {
+        for group in &mut groups {
+            if let Value::Object(object) = &mut group.schema {
+                object
+                    .entry("$schema")
+                    .or_insert_with(|| Value::String(dialect.to_string()));
+            }
+        }
+    }
+    let remotes = match &options.remotes {
+        Some(dir) => read_remotes(dir)?,
+        None => BTreeMap::new(),
+    };
+    let included: Vec<usize> = (0..groups.len()).collect();
+    let model = model::build_with(
+        &tools_of(&groups, &included),
+        &ModelOptions {
+            object_inputs: false,
+        },
+    );
+    let mut schemas: BTreeMap<usize, Value> = BTreeMap::new();
+    for provider in &model.providers {
+        for op in provider.root.all_operations() {
+            if let Ok(index) = op.tool.name.trim_start_matches('g').parse::<usize>() {
+                let mut schema = op.validation_schema.clone();
+                bundle_remotes(&mut schema, &remotes, uses_definitions(dialect));
+                schemas.insert(index, schema);
+            }
+        }
+    }
+    Ok(groups
+        .into_iter()
+        .enumerate()
+        .filter_map(|(index, group)| {
+            let mut schema = group.schema.clone();
+            let complete = bundle_remotes(&mut schema, &remotes, uses_definitions(dialect));
+            Some(JudgeCase {
+                formats: group.file.starts_with("optional"),
+                name: format!("{} / {}", group.file, group.description),
+                validation_schema: schemas.remove(&index)?,
+                schema: complete.then_some(schema)?,
+                instances: group.tests.into_iter().map(|(_, data, _)| data).collect(),
+            })
+        })
+        .collect())
+}
+
+/// One group for the reference-judge test (see [`judge_cases`]).
+#[derive(Debug, Clone)]
+pub struct JudgeCase {
+    /// The keyword file and the group's description.
+    pub name: String,
+    /// Whether `format` asserts (the suite's `optional/` files).
+    pub formats: bool,
+    /// The schema as the suite writes it, with its dialect and remote documents embedded.
+    pub schema: Value,
+    /// The schema that the generated `validate()` embeds.
+    pub validation_schema: Value,
+    /// The suite's instances.
+    pub instances: Vec<Value>,
+}
+
+fn generate(
+    groups: &[Group],
+    included: &[usize],
+    work: &Path,
+    bundle: &dyn Fn(&mut Value),
+) -> Result<(Types, Vec<(usize, String)>), String> {
+    let tools = tools_of(groups, included);
     let mut model = model::build_with(
         &tools,
         &ModelOptions {

@@ -1311,6 +1311,28 @@ impl NamespaceBuilder {
     }
 }
 
+/// Whether a `$ref` below `schema` points into a keyword that `without_annotations` drops.
+fn refers_into_annotations(schema: &Value) -> bool {
+    match schema {
+        Value::Object(object) => {
+            object
+                .get("$ref")
+                .and_then(Value::as_str)
+                .is_some_and(|target| {
+                    target.split('/').any(|segment| {
+                        matches!(
+                            segment,
+                            "examples" | "default" | "description" | "title" | "$comment"
+                        )
+                    })
+                })
+                || object.values().any(refers_into_annotations)
+        }
+        Value::Array(items) => items.iter().any(refers_into_annotations),
+        _ => false,
+    }
+}
+
 /// The named schemas of one tool: its input, its output, and every schema they point at with a
 /// local `$ref` (their `$defs`/`definitions`, and also targets such as `#/properties/a/items`),
 /// hoisted under names unique in the tool's module, with every `$ref` rewritten to
@@ -1341,7 +1363,12 @@ fn definitions(
         }
         normalize::normalize(&mut root, base, notes);
         if base == "/inputSchema" {
-            *validation_schema = normalize::without_annotations(&root);
+            // A `$ref` may point into an annotation (`#/examples/0`): then they all stay.
+            *validation_schema = if refers_into_annotations(&root) {
+                root.clone()
+            } else {
+                normalize::without_annotations(&root)
+            };
             crate::metaschema::bundle(validation_schema);
         }
         let mut renames: BTreeMap<String, String> = BTreeMap::new();
