@@ -111,6 +111,9 @@ pub struct Operation {
     /// The normalized input schema, `$ref`s as written and annotations stripped, which the
     /// generated `validate()` checks arguments against.
     pub validation_schema: Value,
+    /// The normalized output schema, in the same form, which the client checks a result's
+    /// `structuredContent` against; `None` for a tool without an `outputSchema`.
+    pub output_validation_schema: Option<Value>,
 }
 
 /// A change made to a schema so that it can be typed, reported as a warning.
@@ -1273,13 +1276,14 @@ impl NamespaceBuilder {
                 });
                 let mut notes = Vec::new();
                 let mut validation_schema = Value::Bool(true);
+                let mut output_validation_schema = None;
                 let mut output_definitions = BTreeSet::new();
                 let definitions = definitions(
                     &tool,
                     &params_type,
                     output_type.as_deref(),
                     &mut notes,
-                    &mut validation_schema,
+                    (&mut validation_schema, &mut output_validation_schema),
                     &mut output_definitions,
                 );
                 Operation {
@@ -1296,6 +1300,7 @@ impl NamespaceBuilder {
                     aliases: BTreeMap::new(),
                     notes,
                     validation_schema,
+                    output_validation_schema,
                     output_definitions,
                 }
             })
@@ -1342,7 +1347,7 @@ fn definitions(
     params_type: &str,
     output_type: Option<&str>,
     notes: &mut Vec<Note>,
-    validation_schema: &mut Value,
+    (validation_schema, output_validation_schema): (&mut Value, &mut Option<Value>),
     output_definitions: &mut BTreeSet<String>,
 ) -> Vec<(String, Value)> {
     let mut scope = Scope::with_reserved(
@@ -1362,14 +1367,17 @@ fn definitions(
             normalize::drop_formats(&mut root);
         }
         normalize::normalize(&mut root, base, notes);
+        // A `$ref` may point into an annotation (`#/examples/0`): then they all stay.
+        let mut checked = if refers_into_annotations(&root) {
+            root.clone()
+        } else {
+            normalize::without_annotations(&root)
+        };
+        crate::metaschema::bundle(&mut checked);
         if base == "/inputSchema" {
-            // A `$ref` may point into an annotation (`#/examples/0`): then they all stay.
-            *validation_schema = if refers_into_annotations(&root) {
-                root.clone()
-            } else {
-                normalize::without_annotations(&root)
-            };
-            crate::metaschema::bundle(validation_schema);
+            *validation_schema = checked;
+        } else {
+            *output_validation_schema = Some(checked);
         }
         let mut renames: BTreeMap<String, String> = BTreeMap::new();
         renames.insert("#".to_string(), format!("#/definitions/{root_name}"));

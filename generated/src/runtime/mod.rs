@@ -23,7 +23,7 @@ mod transport;
 mod validate;
 pub mod wire;
 
-pub use self::client::{Call, Client, DEFAULT_TIMEOUT};
+pub use self::client::{Call, Client, DEFAULT_TIMEOUT, OutputSchema, OutputValidation};
 pub use self::error::{
     ConversionError, Error, ParseEnumError, TransportError, TransportErrorKind, Violation,
 };

@@ -129,8 +129,8 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::super::{TransportError, TransportErrorKind};
+    use super::*;
 
     fn http(status: u16, retry_after: Option<u64>) -> Error {
         Error::Transport(

@@ -167,7 +167,8 @@ mod tests {
     #[test]
     fn reads_nothing_from_outside() {
         // The meta-schema is bundled; another document is not fetched, and accepts everything.
-        let meta = Validator::from_value(json!({"$ref": "https://json-schema.org/draft/2020-12/schema"}));
+        let meta =
+            Validator::from_value(json!({"$ref": "https://json-schema.org/draft/2020-12/schema"}));
         assert!(!meta.is_valid(&json!({"type": 5})));
         let remote = Validator::from_value(json!({
             "properties": {"a": {"$ref": "http://localhost:1/x.json"}, "b": {"type": "string"}}

@@ -595,6 +595,28 @@ fn tool_module(
     let schema = raw_string(
         &serde_json::to_string(&op.validation_schema).unwrap_or_else(|_| "true".to_string()),
     );
+    let output_impl = match (&op.output_type, &op.output_validation_schema) {
+        (Some(output), Some(checked)) => {
+            let output = format_ident!("{output}");
+            let schema =
+                raw_string(&serde_json::to_string(checked).unwrap_or_else(|_| "true".to_string()));
+            quote! {
+                impl #output {
+                    /// The tool's output schema (normalized, annotations left out) that the
+                    /// client checks `structuredContent` against before parsing it.
+                    pub const SCHEMA: &'static str = #schema;
+
+                    /// The compiled [`SCHEMA`](Self::SCHEMA), built once.
+                    #[inline]
+                    pub fn validator() -> &'static crate::runtime::Validator {
+                        static VALIDATOR: ::std::sync::OnceLock<crate::runtime::Validator> = ::std::sync::OnceLock::new();
+                        VALIDATOR.get_or_init(|| crate::runtime::Validator::new(Self::SCHEMA))
+                    }
+                }
+            }
+        }
+        _ => TokenStream::new(),
+    };
     let method_doc = method_doc(op, &options.docs);
     let name = &op.tool.name;
     let lifetime = if namespace.path.is_empty() {
@@ -609,7 +631,7 @@ fn tool_module(
             let output = format_ident!("{output}");
             (
                 quote!(#output),
-                quote!(self.client.call_typed(#info, params)),
+                quote!(self.client.call_checked(#info, params, #output::validator)),
             )
         }
         None => (
@@ -639,6 +661,8 @@ fn tool_module(
                     .validate(self)
             }
         }
+
+        #output_impl
 
         impl #accessor #lifetime {
             #[doc = #method_doc]
