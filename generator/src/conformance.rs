@@ -725,7 +725,12 @@ fn write_driver(groups: &[Group], types: &Types, work: &Path) -> Result<(), Stri
              }}\n\
          }}\n\
          fn check<T: serde::de::DeserializeOwned + serde::Serialize + Validate>(data: &serde_json::Value) -> (bool, bool, bool) {{\n\
-             match serde_json::from_value::<T>(data.clone()) {{\n\
+             // Read as the client reads a result: again with integral floats as integers.\n\
+             let parsed = serde_json::from_value::<T>(data.clone()).or_else(|err| {{\n\
+                 let mut data = data.clone();\n\
+                 if conformance_types::runtime::wire::integral_floats_as_integers(&mut data) {{ serde_json::from_value::<T>(data) }} else {{ Err(err) }}\n\
+             }});\n\
+             match parsed {{\n\
                  Ok(value) => {{\n\
                      let round = serde_json::to_value(&value).map(|v| equal(&v, data)).unwrap_or(false);\n\
                      (true, value.valid(), round)\n\
