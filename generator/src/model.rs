@@ -1316,6 +1316,26 @@ impl NamespaceBuilder {
     }
 }
 
+/// Compiles `schema` as the runtime's `Validator` does (the jsonschema crate, formats asserted,
+/// other documents never fetched), so that a schema it would give up on is a warning here.
+fn compiles(schema: &Value) -> Result<(), String> {
+    struct AcceptUnknownDocuments;
+    impl jsonschema::Retrieve for AcceptUnknownDocuments {
+        fn retrieve(
+            &self,
+            _uri: &jsonschema::Uri<String>,
+        ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+            Ok(Value::Bool(true))
+        }
+    }
+    jsonschema::options()
+        .should_validate_formats(true)
+        .with_retriever(AcceptUnknownDocuments)
+        .build(schema)
+        .map(drop)
+        .map_err(|err| err.to_string())
+}
+
 /// Whether a `$ref` below `schema` points into a keyword that `without_annotations` drops.
 fn refers_into_annotations(schema: &Value) -> bool {
     match schema {
@@ -1374,6 +1394,15 @@ fn definitions(
             normalize::without_annotations(&root)
         };
         crate::metaschema::bundle(&mut checked);
+        if let Err(why) = compiles(&checked) {
+            notes.push(Note {
+                pointer: base.to_string(),
+                message: format!(
+                    "the schema cannot be compiled for checking ({why}); the generated code \
+                     accepts every value here instead of checking it"
+                ),
+            });
+        }
         if base == "/inputSchema" {
             *validation_schema = checked;
         } else {
