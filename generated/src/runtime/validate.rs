@@ -89,13 +89,38 @@ impl Validator {
         let Some(validator) = &self.inner else {
             return Vec::new();
         };
-        validator
-            .iter_errors(instance)
-            .map(|error| Violation {
-                pointer: error.instance_path().to_string(),
-                message: error.to_string(),
-            })
-            .collect()
+        use jsonschema::error::ValidationErrorKind as Kind;
+        let mut out = Vec::new();
+        for error in validator.iter_errors(instance) {
+            let at = |name: &str| {
+                format!(
+                    "{}/{}",
+                    error.instance_path(),
+                    name.replace('~', "~0").replace('/', "~1")
+                )
+            };
+            // Errors about properties name the property, as field errors do.
+            match error.kind() {
+                Kind::Required {
+                    property: Value::String(name),
+                } => out.push(Violation {
+                    pointer: at(name),
+                    message: "is required".to_string(),
+                }),
+                Kind::AdditionalProperties { unexpected }
+                | Kind::UnevaluatedProperties { unexpected } => {
+                    out.extend(unexpected.iter().map(|name| Violation {
+                        pointer: at(name),
+                        message: "is not allowed here".to_string(),
+                    }));
+                }
+                _ => out.push(Violation {
+                    pointer: error.instance_path().to_string(),
+                    message: error.to_string(),
+                }),
+            }
+        }
+        out
     }
 
     /// Checks `instance`: every violation when it is invalid.
@@ -147,7 +172,8 @@ mod tests {
         let violations = validator.violations(&json!({"a": 1, "b": "nope"}));
         let mut pointers: Vec<&str> = violations.iter().map(|v| v.pointer.as_str()).collect();
         pointers.sort_unstable();
-        assert_eq!(pointers, ["", "/a", "/b"], "{violations:?}");
+        assert_eq!(pointers, ["/a", "/b", "/c"], "{violations:?}");
+        assert!(violations.iter().any(|v| v.message == "is required"));
         assert!(validator.check(&json!({"a": 2.0, "c": 1})).is_ok());
     }
 
