@@ -1,6 +1,7 @@
 //! The typed client's overhead: the seed call through the generated client against the same call
 //! through rmcp's `call_tool` with a `serde_json::Value`, both against one echo server in this
-//! process, over Streamable HTTP on 127.0.0.1. Also times serializing the seed params alone.
+//! process, over Streamable HTTP on 127.0.0.1. Also times serializing the seed params alone, and
+//! `validate()` alone against the jsonschema crate's `is_valid` on the same instance.
 //!
 //! ```sh
 //! cargo bench --bench client_overhead            # or: -- --calls 5000
@@ -129,6 +130,35 @@ async fn bench(calls: usize) {
         serialize_times.push(started.elapsed() / 100);
     }
 
+    // `validate()` alone (serialize, then check against the compiled schema), against the
+    // jsonschema crate's `is_valid` on the same instance and the tool's schema as written.
+    let mut validate_times = Vec::with_capacity(1000);
+    for _ in 0..1000 {
+        let started = Instant::now();
+        for _ in 0..100 {
+            std::hint::black_box(std::hint::black_box(&params).validate().is_ok());
+        }
+        validate_times.push(started.elapsed() / 100);
+    }
+    let file = schemas.join("workos/user_management.invitations.create.json");
+    let tool: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("the seed schema"))
+            .expect("JSON");
+    let reference = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&tool["inputSchema"])
+        .expect("the seed schema compiles");
+    let instance = serde_json::to_value(&params).expect("serializes");
+    assert!(reference.is_valid(&instance));
+    let mut is_valid_times = Vec::with_capacity(1000);
+    for _ in 0..1000 {
+        let started = Instant::now();
+        for _ in 0..100 {
+            std::hint::black_box(reference.is_valid(std::hint::black_box(&instance)));
+        }
+        is_valid_times.push(started.elapsed() / 100);
+    }
+
     let typed_median = median(&mut typed_times);
     let raw_median = median(&mut raw_times);
     let ratio = typed_median.as_secs_f64() / raw_median.as_secs_f64();
@@ -151,6 +181,18 @@ async fn bench(calls: usize) {
         serialize_times.len() * 100,
         micros(median(&mut serialize_times)),
         micros(percentile(&mut serialize_times, 0.9)),
+    );
+    println!(
+        "| `validate()` on the seed params (serialize + check) | {} | {:.3} µs | {:.3} µs |",
+        validate_times.len() * 100,
+        micros(median(&mut validate_times)),
+        micros(percentile(&mut validate_times, 0.9)),
+    );
+    println!(
+        "| jsonschema `is_valid` on the same instance | {} | {:.3} µs | {:.3} µs |",
+        is_valid_times.len() * 100,
+        micros(median(&mut is_valid_times)),
+        micros(percentile(&mut is_valid_times, 0.9)),
     );
     println!();
     println!("ratio of medians, typed / rmcp: {ratio:.3} (goal: at most 1.05)");

@@ -35,6 +35,8 @@ struct Served {
 pub struct EchoServer {
     tools: Arc<BTreeMap<String, Served>>,
     calls: Arc<AtomicUsize>,
+    /// Tools answered with a fixed structured result instead of their arguments.
+    answers: Arc<BTreeMap<String, Value>>,
 }
 
 impl std::fmt::Debug for EchoServer {
@@ -78,7 +80,16 @@ impl EchoServer {
         Ok(Self {
             tools: Arc::new(tools),
             calls: Arc::default(),
+            answers: Arc::default(),
         })
+    }
+
+    /// The same server, answering every valid call of `tool` with `result` as its structured
+    /// content instead of the arguments (whether or not it fits the tool's `outputSchema`): for
+    /// testing what clients do with results.
+    pub fn with_answer(mut self, tool: &str, result: Value) -> Self {
+        Arc::make_mut(&mut self.answers).insert(tool.to_string(), result);
+        self
     }
 
     /// The tools served, sorted by name.
@@ -113,7 +124,10 @@ impl EchoServer {
                 problems.join("; ")
             ))]));
         }
-        Ok(CallToolResult::structured(arguments))
+        match self.answers.get(request.name.as_ref()) {
+            Some(result) => Ok(CallToolResult::structured(result.clone())),
+            None => Ok(CallToolResult::structured(arguments)),
+        }
     }
 
     /// Serves Streamable HTTP at `/mcp` on `listener` until `shutdown` completes.

@@ -300,10 +300,16 @@ fn the_validator_resolves_ids_anchors_and_dynamic_refs_and_tracks_evaluation() {
             json!("x"),
             false,
         ),
-        // A reference to another document cannot be resolved: reported, never silently valid.
+        // A reference to another document is never fetched: it accepts every value (a call is
+        // never refused for a value the schema may allow), and the rest is still checked.
         (
             json!({"$ref": "http://example.com/other.json"}),
             json!(1),
+            true,
+        ),
+        (
+            json!({"properties": {"a": {"$ref": "http://example.com/other.json"}}, "maxProperties": 1}),
+            json!({"a": 1, "b": 2}),
             false,
         ),
         // `$dynamicRef` finds the outermost `$dynamicAnchor` of the dynamic scope.

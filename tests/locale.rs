@@ -195,7 +195,7 @@ macro_rules! locale_enum {
 /// The generated walk over the static tables agrees with the generator's CLDR rules (icu4x) for
 /// every language of the enum and its aliases, with every two-letter region and each script.
 /// Returns how many tags were checked and the disagreements.
-fn agree_with_reference(locale: &Enum) -> (usize, Vec<String>) {
+fn agree_with_reference(locale: &Enum<'_>) -> (usize, Vec<String>) {
     let values: Vec<String> = locale.values.iter().map(|v| v.to_string()).collect();
     let reference = toolgen::cldr::Reference::new(&values).expect("all tags");
     let aliases = [

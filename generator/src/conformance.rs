@@ -22,8 +22,8 @@ use crate::load::{Origin, Tool};
 use crate::model::{self, ModelOptions};
 use crate::overlay::Formats;
 
-/// The runtime's URI resolver, the very one `validate()` uses.
-#[path = "../../runtime/src/uri.rs"]
+/// An RFC 3986 resolver, to tell references to other documents from those inside one.
+#[path = "uri.rs"]
 mod uri;
 use uri::resolve_uri;
 
@@ -234,17 +234,204 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Runs the suite in `suite` (a draft folder such as `tests/draft2020-12`), building in `work`.
-pub fn run(suite: &Path, work: &Path) -> Result<Report, String> {
+/// How a suite is run.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// A folder holding the suite's `remotes/`: the documents that `http://localhost:1234/...`
+    /// names, read from disk (never from the network) and bundled into each schema that refers
+    /// to them, so that `refRemote` and remote meta-schemas count. Without it, groups that refer
+    /// to another document are unsupported.
+    pub remotes: Option<PathBuf>,
+}
+
+/// The base URI under which the suite serves its `remotes/` folder.
+const REMOTES_BASE: &str = "http://localhost:1234/";
+
+/// The dialect a suite folder tests, from its name (`draft7`, `draft2020-12`, ...): the
+/// `$schema` given to each group's schema that declares none. The suite's schemas rarely declare
+/// one; toolgen, like JSON Schema, reads a schema without `$schema` as 2020-12.
+fn dialect_of(suite: &Path) -> Option<&'static str> {
+    let name = suite.file_name()?.to_str()?;
+    Some(match name {
+        "draft4" => "http://json-schema.org/draft-04/schema#",
+        "draft6" => "http://json-schema.org/draft-06/schema#",
+        "draft7" => "http://json-schema.org/draft-07/schema#",
+        "draft2019-09" => "https://json-schema.org/draft/2019-09/schema",
+        _ => return None,
+    })
+}
+
+/// Whether `dialect` keeps subschemas under `definitions` (draft 7 and earlier) rather than
+/// `$defs`.
+fn uses_definitions(dialect: Option<&str>) -> bool {
+    dialect.is_some_and(|d| d.starts_with("http://json-schema.org/draft-0"))
+}
+
+/// Reads every JSON file under `dir` as a remote document: `http://localhost:1234/<path>` → value.
+fn read_remotes(dir: &Path) -> Result<BTreeMap<String, Value>, String> {
+    let mut files = Vec::new();
+    collect_json(dir, &mut files).map_err(|err| format!("cannot read {}: {err}", dir.display()))?;
+    files.sort();
+    let mut out = BTreeMap::new();
+    for path in files {
+        let rel = path
+            .strip_prefix(dir)
+            .unwrap_or(&path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        let text = fs::read_to_string(&path).map_err(|err| format!("cannot read {rel}: {err}"))?;
+        let value: Value = serde_json::from_str(&text).map_err(|err| format!("{rel}: {err}"))?;
+        out.insert(format!("{REMOTES_BASE}{rel}"), value);
+    }
+    Ok(out)
+}
+
+/// The documents (without fragments) that `schema` refers to and does not contain, including
+/// the meta-schema its `$schema` names.
+fn foreign_documents(schema: &Value) -> Vec<String> {
+    let mut documents: Vec<String> = std::iter::once(DEFAULT_BASE)
+        .chain(crate::metaschema::uris())
+        .map(str::to_string)
+        .collect();
+    let mut references = Vec::new();
+    if let Some(meta) = schema.get("$schema").and_then(Value::as_str) {
+        references.push(meta.to_string());
+    }
+    index_uris(schema, DEFAULT_BASE, true, &mut documents, &mut references);
+    let mut out: Vec<String> = references
+        .iter()
+        .map(|r| r.split('#').next().unwrap_or_default().to_string())
+        .filter(|d| !documents.iter().any(|known| known == d) && !is_standard_meta_schema(d))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Whether `uri` is a meta-schema that the validator ships (drafts 4 to 2020-12).
+fn is_standard_meta_schema(uri: &str) -> bool {
+    uri.starts_with("http://json-schema.org/") || uri.starts_with("https://json-schema.org/draft/")
+}
+
+/// Adds to `schema` every remote document it needs, transitively, as embedded resources (each
+/// under `$defs` or `definitions` with its own `$id`): a compound document that the generated
+/// `validate()` resolves without reading anything. False when one of them is not in `remotes`.
+fn bundle_remotes(
+    schema: &mut Value,
+    remotes: &BTreeMap<String, Value>,
+    definitions: bool,
+) -> bool {
+    let mut bundled: BTreeMap<String, Value> = BTreeMap::new();
+    let mut pending = foreign_documents(schema);
+    while let Some(uri) = pending.pop() {
+        if bundled.contains_key(&uri) {
+            continue;
+        }
+        let Some(document) = remotes.get(&uri) else {
+            return false;
+        };
+        let mut document = document.clone();
+        let own_id = document
+            .get("$id")
+            .and_then(Value::as_str)
+            .map(|id| resolve_uri(&uri, id));
+        match (&mut document, own_id) {
+            // The URI it is served at names it.
+            (Value::Object(object), None) => {
+                object.insert("$id".to_string(), Value::String(uri.clone()));
+            }
+            // Its own `$id` names it too: a resource at the URI it is served at refers to it, as
+            // a retrieval would see it.
+            (_, Some(id)) if id.split('#').next() != Some(uri.as_str()) => {
+                let key = if definitions { "definitions" } else { "$defs" };
+                let inner = std::mem::take(&mut document);
+                document = serde_json::json!({
+                    "$id": uri,
+                    "allOf": [{"$ref": id}],
+                    key: {"document": inner},
+                });
+            }
+            _ => {}
+        }
+        for inner in foreign_documents(&rebase(&document, &uri)) {
+            if !bundled.contains_key(&inner) && inner != uri {
+                pending.push(inner);
+            }
+        }
+        bundled.insert(uri, document);
+    }
+    if bundled.is_empty() {
+        return true;
+    }
+    let Value::Object(root) = schema else {
+        return false;
+    };
+    let key = if definitions { "definitions" } else { "$defs" };
+    let Value::Object(defs) = root
+        .entry(key)
+        .or_insert_with(|| Value::Object(serde_json::Map::new()))
+    else {
+        return false;
+    };
+    for (index, (_, document)) in bundled.into_iter().enumerate() {
+        defs.insert(format!("toolgen-remote-{index}"), document);
+    }
+    true
+}
+
+/// A remote document whose relative `$id` is resolved against the URI it is served at, for
+/// finding what it refers to.
+fn rebase(document: &Value, uri: &str) -> Value {
+    let mut document = document.clone();
+    if let Value::Object(object) = &mut document {
+        let id = object
+            .get("$id")
+            .and_then(Value::as_str)
+            .map_or_else(|| uri.to_string(), |id| resolve_uri(uri, id));
+        object.insert("$id".to_string(), Value::String(id));
+    }
+    document
+}
+
+/// Runs the suite in `suite` (a draft folder such as `tests/draft2020-12` or `tests/draft7`),
+/// building in `work`.
+pub fn run(suite: &Path, work: &Path, options: &Options) -> Result<Report, String> {
     // Cargo runs inside `work` and the driver from here: a relative path must mean one place.
     let work = &std::path::absolute(work)
         .map_err(|err| format!("cannot resolve {}: {err}", work.display()))?;
-    let groups = read_suite(suite)?;
+    let mut groups = read_suite(suite)?;
+    let dialect = dialect_of(suite);
+    if let Some(dialect) = dialect {
+        for group in &mut groups {
+            if let Value::Object(object) = &mut group.schema {
+                object
+                    .entry("$schema")
+                    .or_insert_with(|| Value::String(dialect.to_string()));
+            }
+        }
+    }
+    let remotes = match &options.remotes {
+        Some(dir) => read_remotes(dir)?,
+        None => BTreeMap::new(),
+    };
     let mut report = Report::default();
     let mut excluded: BTreeMap<usize, String> = BTreeMap::new();
     for (index, group) in groups.iter().enumerate() {
         report.files.entry(group.file.clone()).or_default();
-        if let Some(reason) = unsupported_reason(&group.schema) {
+        if !remotes.is_empty() {
+            if !bundle_remotes(
+                &mut group.schema.clone(),
+                &remotes,
+                uses_definitions(dialect),
+            ) {
+                excluded.insert(
+                    index,
+                    "reference to a document not in --remotes".to_string(),
+                );
+            }
+        } else if let Some(reason) = unsupported_reason(&group.schema) {
             excluded.insert(index, reason.to_string());
         }
     }
@@ -256,7 +443,10 @@ pub fn run(suite: &Path, work: &Path) -> Result<Report, String> {
         let included: Vec<usize> = (0..groups.len())
             .filter(|i| !excluded.contains_key(i))
             .collect();
-        let (types, failed_generation) = generate(&groups, &included, work)?;
+        let bundle = |schema: &mut Value| {
+            bundle_remotes(schema, &remotes, uses_definitions(dialect));
+        };
+        let (types, failed_generation) = generate(&groups, &included, work, &bundle)?;
         if !failed_generation.is_empty() {
             for (index, why) in failed_generation {
                 excluded.insert(index, why);
@@ -328,12 +518,9 @@ struct Outcome {
 /// Group index → (module file, Rust path of the type, tool name).
 type Types = BTreeMap<usize, (String, String, String)>;
 
-fn generate(
-    groups: &[Group],
-    included: &[usize],
-    work: &Path,
-) -> Result<(Types, Vec<(usize, String)>), String> {
-    let tools: Vec<Tool> = included
+/// One tool per included group, named `g<index>`.
+fn tools_of(groups: &[Group], included: &[usize]) -> Vec<Tool> {
+    included
         .iter()
         .map(|&index| Tool {
             provider: "suite".to_string(),
@@ -357,14 +544,101 @@ fn generate(
                 Formats::Annotation
             },
         })
-        .collect();
+        .collect()
+}
+
+/// The groups of `suite` prepared as the harness prepares them, without compiling anything:
+/// for each, the schema as the suite writes it (with the folder's dialect and, with `--remotes`,
+/// the remote documents it needs embedded), whether formats assert, the schema that the
+/// generated `validate()` embeds, and the instances. For the reference-judge test, which checks
+/// that `validate()` agrees with an independent validator run on the suite's own schema.
+pub fn judge_cases(suite: &Path, options: &Options) -> Result<Vec<JudgeCase>, String> {
+    let mut groups = read_suite(suite)?;
+    let dialect = dialect_of(suite);
+    if let Some(dialect) = dialect {
+        for group in &mut groups {
+            if let Value::Object(object) = &mut group.schema {
+                object
+                    .entry("$schema")
+                    .or_insert_with(|| Value::String(dialect.to_string()));
+            }
+        }
+    }
+    let remotes = match &options.remotes {
+        Some(dir) => read_remotes(dir)?,
+        None => BTreeMap::new(),
+    };
+    let included: Vec<usize> = (0..groups.len()).collect();
     let model = model::build_with(
+        &tools_of(&groups, &included),
+        &ModelOptions {
+            object_inputs: false,
+            ..ModelOptions::default()
+        },
+    );
+    let mut schemas: BTreeMap<usize, Value> = BTreeMap::new();
+    for provider in &model.providers {
+        for op in provider.root.all_operations() {
+            if let Ok(index) = op.tool.name.trim_start_matches('g').parse::<usize>() {
+                let mut schema = op.validation_schema.clone();
+                bundle_remotes(&mut schema, &remotes, uses_definitions(dialect));
+                schemas.insert(index, schema);
+            }
+        }
+    }
+    Ok(groups
+        .into_iter()
+        .enumerate()
+        .filter_map(|(index, group)| {
+            let mut schema = group.schema.clone();
+            let complete = bundle_remotes(&mut schema, &remotes, uses_definitions(dialect));
+            Some(JudgeCase {
+                formats: group.file.starts_with("optional"),
+                name: format!("{} / {}", group.file, group.description),
+                validation_schema: schemas.remove(&index)?,
+                schema: complete.then_some(schema)?,
+                instances: group.tests.into_iter().map(|(_, data, _)| data).collect(),
+            })
+        })
+        .collect())
+}
+
+/// One group for the reference-judge test (see [`judge_cases`]).
+#[derive(Debug, Clone)]
+pub struct JudgeCase {
+    /// The keyword file and the group's description.
+    pub name: String,
+    /// Whether `format` asserts (the suite's `optional/` files).
+    pub formats: bool,
+    /// The schema as the suite writes it, with its dialect and remote documents embedded.
+    pub schema: Value,
+    /// The schema that the generated `validate()` embeds.
+    pub validation_schema: Value,
+    /// The suite's instances.
+    pub instances: Vec<Value>,
+}
+
+fn generate(
+    groups: &[Group],
+    included: &[usize],
+    work: &Path,
+    bundle: &dyn Fn(&mut Value),
+) -> Result<(Types, Vec<(usize, String)>), String> {
+    let tools = tools_of(groups, included);
+    let mut model = model::build_with(
         &tools,
         &ModelOptions {
             object_inputs: false,
             ..ModelOptions::default()
         },
     );
+    // The typed layer reads a reference to another document as any value; `validate()` gets the
+    // documents themselves.
+    for provider in &mut model.providers {
+        for op in &mut provider.root.operations {
+            bundle(&mut op.validation_schema);
+        }
+    }
     let options = EmitOptions {
         crate_name: "conformance-types".to_string(),
         ..EmitOptions::default()
@@ -453,7 +727,12 @@ fn write_driver(groups: &[Group], types: &Types, work: &Path) -> Result<(), Stri
              }}\n\
          }}\n\
          fn check<T: serde::de::DeserializeOwned + serde::Serialize + Validate>(data: &serde_json::Value) -> (bool, bool, bool) {{\n\
-             match serde_json::from_value::<T>(data.clone()) {{\n\
+             // Read as the client reads a result: again with integral floats as integers.\n\
+             let parsed = serde_json::from_value::<T>(data.clone()).or_else(|err| {{\n\
+                 let mut data = data.clone();\n\
+                 if conformance_types::runtime::wire::integral_floats_as_integers(&mut data) {{ serde_json::from_value::<T>(data) }} else {{ Err(err) }}\n\
+             }});\n\
+             match parsed {{\n\
                  Ok(value) => {{\n\
                      let round = serde_json::to_value(&value).map(|v| equal(&v, data)).unwrap_or(false);\n\
                      (true, value.valid(), round)\n\

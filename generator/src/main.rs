@@ -49,6 +49,10 @@ enum Command {
         /// Also list every failed test.
         #[arg(long)]
         verbose: bool,
+        /// The suite's `remotes/` folder, served from disk as `http://localhost:1234/` (never
+        /// fetched), so that groups referring to remote documents count.
+        #[arg(long)]
+        remotes: Option<PathBuf>,
     },
     /// Classifies the changes between two schema trees by their effect on the generated API and
     /// suggests a semver bump. OLD and NEW are schema folders or git revisions.
@@ -274,24 +278,31 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Conformance { dir, work, verbose } => match toolgen::conformance::run(&dir, &work)
-        {
-            Ok(report) => {
-                if verbose {
-                    for (file, result) in &report.files {
-                        for failure in &result.failures {
-                            println!("FAIL {file}: {failure}");
+        Command::Conformance {
+            dir,
+            work,
+            verbose,
+            remotes,
+        } => {
+            match toolgen::conformance::run(&dir, &work, &toolgen::conformance::Options { remotes })
+            {
+                Ok(report) => {
+                    if verbose {
+                        for (file, result) in &report.files {
+                            for failure in &result.failures {
+                                println!("FAIL {file}: {failure}");
+                            }
                         }
                     }
+                    println!("{}", report.table());
+                    ExitCode::SUCCESS
                 }
-                println!("{}", report.table());
-                ExitCode::SUCCESS
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    ExitCode::FAILURE
+                }
             }
-            Err(err) => {
-                eprintln!("error: {err}");
-                ExitCode::FAILURE
-            }
-        },
+        }
         Command::Diff {
             old,
             new,

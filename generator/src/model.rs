@@ -116,6 +116,9 @@ pub struct Operation {
     /// The normalized input schema, `$ref`s as written and annotations stripped, which the
     /// generated `validate()` checks arguments against.
     pub validation_schema: Value,
+    /// The normalized output schema, in the same form, which the client checks a result's
+    /// `structuredContent` against; `None` for a tool without an `outputSchema`.
+    pub output_validation_schema: Option<Value>,
 }
 
 /// A change made to a schema so that it can be typed, reported as a warning.
@@ -1315,13 +1318,14 @@ impl NamespaceBuilder {
                 });
                 let mut notes = Vec::new();
                 let mut validation_schema = Value::Bool(true);
+                let mut output_validation_schema = None;
                 let mut output_definitions = BTreeSet::new();
                 let definitions = definitions(
                     &tool,
                     &params_type,
                     output_type.as_deref(),
                     &mut notes,
-                    &mut validation_schema,
+                    (&mut validation_schema, &mut output_validation_schema),
                     &mut output_definitions,
                 );
                 Operation {
@@ -1338,6 +1342,7 @@ impl NamespaceBuilder {
                     aliases: BTreeMap::new(),
                     notes,
                     validation_schema,
+                    output_validation_schema,
                     output_definitions,
                 }
             })
@@ -1353,6 +1358,48 @@ impl NamespaceBuilder {
     }
 }
 
+/// Compiles `schema` as the runtime's `Validator` does (the jsonschema crate, formats asserted,
+/// other documents never fetched), so that a schema it would give up on is a warning here.
+fn compiles(schema: &Value) -> Result<(), String> {
+    struct AcceptUnknownDocuments;
+    impl jsonschema::Retrieve for AcceptUnknownDocuments {
+        fn retrieve(
+            &self,
+            _uri: &jsonschema::Uri<String>,
+        ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+            Ok(Value::Bool(true))
+        }
+    }
+    jsonschema::options()
+        .should_validate_formats(true)
+        .with_retriever(AcceptUnknownDocuments)
+        .build(schema)
+        .map(drop)
+        .map_err(|err| err.to_string())
+}
+
+/// Whether a `$ref` below `schema` points into a keyword that `without_annotations` drops.
+fn refers_into_annotations(schema: &Value) -> bool {
+    match schema {
+        Value::Object(object) => {
+            object
+                .get("$ref")
+                .and_then(Value::as_str)
+                .is_some_and(|target| {
+                    target.split('/').any(|segment| {
+                        matches!(
+                            segment,
+                            "examples" | "default" | "description" | "title" | "$comment"
+                        )
+                    })
+                })
+                || object.values().any(refers_into_annotations)
+        }
+        Value::Array(items) => items.iter().any(refers_into_annotations),
+        _ => false,
+    }
+}
+
 /// The named schemas of one tool: its input, its output, and every schema they point at with a
 /// local `$ref` (their `$defs`/`definitions`, and also targets such as `#/properties/a/items`),
 /// hoisted under names unique in the tool's module, with every `$ref` rewritten to
@@ -1362,7 +1409,7 @@ fn definitions(
     params_type: &str,
     output_type: Option<&str>,
     notes: &mut Vec<Note>,
-    validation_schema: &mut Value,
+    (validation_schema, output_validation_schema): (&mut Value, &mut Option<Value>),
     output_definitions: &mut BTreeSet<String>,
 ) -> Vec<(String, Value)> {
     let mut scope = Scope::with_reserved(
@@ -1382,9 +1429,26 @@ fn definitions(
             normalize::drop_formats(&mut root);
         }
         normalize::normalize(&mut root, base, notes);
+        // A `$ref` may point into an annotation (`#/examples/0`): then they all stay.
+        let mut checked = if refers_into_annotations(&root) {
+            root.clone()
+        } else {
+            normalize::without_annotations(&root)
+        };
+        crate::metaschema::bundle(&mut checked);
+        if let Err(why) = compiles(&checked) {
+            notes.push(Note {
+                pointer: base.to_string(),
+                message: format!(
+                    "the schema cannot be compiled for checking ({why}); the generated code \
+                     accepts every value here instead of checking it"
+                ),
+            });
+        }
         if base == "/inputSchema" {
-            *validation_schema = normalize::without_annotations(&root);
-            crate::metaschema::bundle(validation_schema);
+            *validation_schema = checked;
+        } else {
+            *output_validation_schema = Some(checked);
         }
         let mut renames: BTreeMap<String, String> = BTreeMap::new();
         renames.insert("#".to_string(), format!("#/definitions/{root_name}"));

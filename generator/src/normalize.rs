@@ -245,14 +245,16 @@ fn walk(schema: &mut Value, pointer: &str, notes: &mut Vec<Note>) {
 }
 
 /// A copy of `schema` without the keywords that only annotate (`description`, `title`,
-/// `examples`, `$comment`, `default`), for embedding where only validation matters.
+/// `examples`, `$comment`, `default`), for embedding where only validation matters. `$schema`
+/// stays: the dialect it names decides how the rest is read (draft 7 ignores the siblings of
+/// `$ref`, for one).
 pub fn without_annotations(schema: &Value) -> Value {
     match schema {
         Value::Object(object) => {
             let mut out = Map::new();
             for (key, value) in object {
                 let kept = match key.as_str() {
-                    "description" | "title" | "examples" | "$comment" | "default" | "$schema" => {
+                    "description" | "title" | "examples" | "$comment" | "default" => {
                         continue;
                     }
                     // Rust names chosen by an overlay say nothing about valid values.

@@ -731,3 +731,61 @@ fn equal_field_names_in_two_objects_keep_their_own_wire_names() {
     assert!(t.contains("(\"self\", &this.self_)"), "{t}");
     assert!(t.contains("(\"Self\", &this.self_)"), "{t}");
 }
+
+/// The reference judge on random tools: the runtime's `Validator`, on the schema that the
+/// generated `validate()` embeds, gives every proposed instance (and a mutation of each) the same
+/// verdict as the `jsonschema` crate on the tool's input schema as written. Nothing is compiled.
+#[test]
+fn validate_agrees_with_the_reference_on_random_tools() {
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = tool_with(true);
+    let tools: Vec<Value> = (0..200)
+        .map(|i| {
+            let mut tool = strategy
+                .new_tree(&mut runner)
+                .expect("draw a tool")
+                .current();
+            tool["name"] = Value::String(format!("t{i}"));
+            tool
+        })
+        .collect();
+    let bytes = serde_json::to_vec(&json!({"tools": tools})).expect("serialize");
+    let mut parsed = Vec::new();
+    let mut diagnostics = toolgen::Diagnostics::default();
+    toolgen::load::parse_file(
+        "acme",
+        "acme/tools.json",
+        &bytes,
+        &mut parsed,
+        &mut diagnostics,
+    );
+    assert!(diagnostics.is_empty(), "{diagnostics}");
+    let model = toolgen::model::build(&parsed);
+    let mut rng = toolgen::synth::Rng::new(13);
+    let (mut judged, mut differ) = (0, Vec::new());
+    for op in model.providers.iter().flat_map(|p| p.root.all_operations()) {
+        let index: usize = op.tool.name[1..].parse().expect("t<index>");
+        let schema = &tools[index]["inputSchema"];
+        let reference = jsonschema::options()
+            .should_validate_formats(true)
+            .build(schema)
+            .expect("the reference validator takes the schema");
+        let ours = toolgen_runtime::Validator::from_value(op.validation_schema.clone());
+        for _ in 0..8 {
+            let valid = instance(schema, &mut rng, 0);
+            for data in [mutate(&valid, &mut rng), valid] {
+                judged += 1;
+                if ours.is_valid(&data) != reference.is_valid(&data) {
+                    differ.push(format!("t{index}: {data} against {schema}"));
+                }
+            }
+        }
+    }
+    assert!(judged > 1000, "only {judged} instances");
+    assert!(
+        differ.is_empty(),
+        "{} of {judged} verdicts differ from the reference:\n{}",
+        differ.len(),
+        differ.join("\n")
+    );
+}

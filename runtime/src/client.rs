@@ -16,6 +16,7 @@ use super::error::{Error, Violation};
 use super::output::ToolOutput;
 use super::retry::{RetryPolicy, ToolInfo};
 use super::transport::{BoxFuture, Progress, ProgressFn, ToolCall, ToolResult, Transport};
+use super::validate::Validator;
 
 /// How long one attempt of a call may take when nothing else is set.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -36,7 +37,25 @@ struct Inner {
     timeout: Duration,
     retry: RetryPolicy,
     log_arguments: bool,
+    output_validation: OutputValidation,
 }
+
+/// What a call does with a `structuredContent` that breaks the tool's `outputSchema` (the MCP
+/// specification says clients SHOULD validate it). Set it on the [`Client`] or per [`Call`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OutputValidation {
+    /// Fail with [`Error::InvalidOutput`], every violation with its JSON pointer.
+    #[default]
+    Strict,
+    /// Log a `tracing` warning with the violations, then parse the value anyway.
+    Warn,
+    /// Do not check; parse the value as it is.
+    Off,
+}
+
+/// The compiled `outputSchema` of a tool, as generated output types provide it.
+pub type OutputSchema = fn() -> &'static Validator;
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -62,6 +81,7 @@ impl Client {
                 timeout: DEFAULT_TIMEOUT,
                 retry: RetryPolicy::default(),
                 log_arguments: false,
+                output_validation: OutputValidation::Strict,
             }),
         }
     }
@@ -83,6 +103,13 @@ impl Client {
     /// default: arguments may hold personal data.
     pub fn with_argument_logging(mut self, enabled: bool) -> Self {
         Arc::make_mut(&mut self.inner).log_arguments = enabled;
+        self
+    }
+
+    /// The same connection, treating results that break their tool's `outputSchema` as
+    /// `policy` says (default [`OutputValidation::Strict`]).
+    pub fn with_output_validation(mut self, policy: OutputValidation) -> Self {
+        Arc::make_mut(&mut self.inner).output_validation = policy;
         self
     }
 
@@ -179,6 +206,19 @@ impl Client {
             structured::<O>,
         )
     }
+
+    /// Calls a known tool, checks its `structuredContent` against `schema` (the tool's
+    /// `outputSchema`, as the client's or the call's [`OutputValidation`] says), then parses it
+    /// as `O`. Generated methods use this for tools with an `outputSchema`.
+    pub fn call_checked<P, O>(&self, tool: ToolInfo, params: &P, schema: OutputSchema) -> Call<O>
+    where
+        P: Serialize + ?Sized,
+        O: DeserializeOwned + Send + 'static,
+    {
+        let mut call = self.call_typed(tool, params);
+        call.output_schema = Some(schema);
+        call
+    }
 }
 
 /// Serializes `params` as a tool's arguments object. A failure here is
@@ -216,7 +256,21 @@ fn untyped(_tool: &str, output: ToolOutput) -> Result<ToolOutput, Error> {
 }
 
 fn structured<O: DeserializeOwned>(tool: &str, output: ToolOutput) -> Result<O, Error> {
-    output.json::<O>().map_err(|err| match err {
+    let parsed = output.json::<O>();
+    // JSON Schema counts `1.0` as an integer, Rust's integer types do not: a value that failed
+    // to parse is tried again with its integral floats written as integers.
+    let parsed = match (parsed, &output.structured_content) {
+        (Err(err), Some(value)) => {
+            let mut value = value.clone();
+            if super::wire::integral_floats_as_integers(&mut value) {
+                O::deserialize(&value).map_err(|_| err)
+            } else {
+                Err(err)
+            }
+        }
+        (parsed, _) => parsed,
+    };
+    parsed.map_err(|err| match err {
         Error::UnexpectedResponse { message } => Error::UnexpectedResponse {
             message: format!("the result of `{tool}` does not fit its outputSchema: {message}"),
         },
@@ -288,6 +342,8 @@ pub struct Call<O> {
     on_progress: Option<ProgressFn>,
     reset_timeout_on_progress: bool,
     parse: Parse<O>,
+    output_schema: Option<OutputSchema>,
+    output_validation: Option<OutputValidation>,
 }
 
 impl<O> fmt::Debug for Call<O> {
@@ -322,6 +378,8 @@ impl<O> Call<O> {
             on_progress: None,
             reset_timeout_on_progress: false,
             parse,
+            output_schema: None,
+            output_validation: None,
         }
     }
 
@@ -359,6 +417,41 @@ impl<O> Call<O> {
         self.retry = Some(policy);
         self
     }
+
+    /// What this call does with a result that breaks the tool's `outputSchema`, instead of the
+    /// client's setting. It matters only for tools with an `outputSchema`.
+    pub fn output_validation(mut self, policy: OutputValidation) -> Self {
+        self.output_validation = Some(policy);
+        self
+    }
+}
+
+/// Checks `output`'s `structuredContent` against `schema` as `policy` says.
+fn check_output(
+    tool: &str,
+    output: ToolOutput,
+    schema: OutputSchema,
+    policy: OutputValidation,
+) -> Result<ToolOutput, Error> {
+    let Some(value) = &output.structured_content else {
+        return Ok(output);
+    };
+    if policy == OutputValidation::Off {
+        return Ok(output);
+    }
+    match schema().check(value) {
+        Ok(()) => Ok(output),
+        Err(violations) if policy == OutputValidation::Warn => {
+            let shown: Vec<String> = violations.iter().map(ToString::to_string).collect();
+            tracing::warn!(tool, violations = %shown.join("; "), "the result breaks the tool's outputSchema");
+            Ok(output)
+        }
+        Err(violations) => Err(Error::InvalidOutput {
+            tool: tool.to_string(),
+            violations,
+            output: Box::new(output),
+        }),
+    }
 }
 
 impl<O: Send + 'static> IntoFuture for Call<O> {
@@ -382,6 +475,8 @@ impl<O> Call<O> {
             on_progress,
             reset_timeout_on_progress,
             parse,
+            output_schema,
+            output_validation,
         } = self;
         let mut arguments = arguments?;
         let inner = &client.inner;
@@ -458,6 +553,15 @@ impl<O> Call<O> {
         }
         .instrument(span.clone())
         .await
+        .and_then(|output| match output_schema {
+            Some(schema) => check_output(
+                &tool,
+                output,
+                schema,
+                output_validation.unwrap_or(inner.output_validation),
+            ),
+            None => Ok(output),
+        })
         .and_then(|output| parse(&tool, output));
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         span.record(

@@ -53,6 +53,16 @@ pub enum Error {
         /// Every problem found, each with its JSON pointer.
         violations: Vec<Violation>,
     },
+    /// The result's `structuredContent` breaks the tool's `outputSchema` (checked before it is
+    /// parsed, under [`OutputValidation::Strict`](super::OutputValidation::Strict)).
+    InvalidOutput {
+        /// The tool that was called.
+        tool: String,
+        /// Every problem found, each with its JSON pointer into `structuredContent`.
+        violations: Vec<Violation>,
+        /// Everything the tool sent (boxed, to keep `Result<_, Error>` small).
+        output: Box<ToolOutput>,
+    },
     /// The server sent something that does not fit the protocol or the tool's schema.
     UnexpectedResponse {
         /// What did not fit.
@@ -95,6 +105,16 @@ impl fmt::Display for Error {
             Self::Timeout { after } => write!(f, "no reply within {after:?}"),
             Self::InvalidArguments { tool, violations } => {
                 write!(f, "invalid arguments for `{tool}`")?;
+                for (i, violation) in violations.iter().enumerate() {
+                    let sep = if i == 0 { ": " } else { "; " };
+                    write!(f, "{sep}{violation}")?;
+                }
+                Ok(())
+            }
+            Self::InvalidOutput {
+                tool, violations, ..
+            } => {
+                write!(f, "the result of `{tool}` breaks its outputSchema")?;
                 for (i, violation) in violations.iter().enumerate() {
                     let sep = if i == 0 { ": " } else { "; " };
                     write!(f, "{sep}{violation}")?;

@@ -22,11 +22,10 @@ mod rmcp_transport;
 #[cfg(feature = "transport-rmcp")]
 mod session;
 mod transport;
-mod uri;
 mod validate;
 pub mod wire;
 
-pub use self::client::{Call, Client, DEFAULT_TIMEOUT};
+pub use self::client::{Call, Client, DEFAULT_TIMEOUT, OutputSchema, OutputValidation};
 pub use self::error::{
     ConversionError, Error, ParseEnumError, TransportError, TransportErrorKind, Violation,
 };

@@ -397,3 +397,31 @@ impl<'de> Deserializer<'de> for Missing {
         tuple_struct map struct enum identifier ignored_any
     }
 }
+
+/// Rewrites every float of `value` that has no fractional part and fits an `i64` (`1.0`) as
+/// that integer, as JSON Schema counts it one; whether anything changed. The client reads a
+/// result again through this when it does not parse as it is, so that Rust's integer types
+/// accept every integer the schema does.
+pub fn integral_floats_as_integers(value: &mut Value) -> bool {
+    match value {
+        Value::Number(number) if number.is_f64() => {
+            let float = number.as_f64().unwrap_or(f64::NAN);
+            // Both bounds are exact powers of two, so the comparison is exact.
+            if float.fract() == 0.0
+                && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&float)
+            {
+                *value = Value::from(float as i64);
+                true
+            } else {
+                false
+            }
+        }
+        Value::Array(items) => items.iter_mut().fold(false, |changed, item| {
+            integral_floats_as_integers(item) | changed
+        }),
+        Value::Object(map) => map.values_mut().fold(false, |changed, item| {
+            integral_floats_as_integers(item) | changed
+        }),
+        _ => false,
+    }
+}

@@ -47,6 +47,11 @@ pub struct Running {
 pub async fn start_echo(schemas: &str) -> (Running, EchoServer) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let server = EchoServer::load(&root.join(schemas)).expect("the schemas load");
+    start_server(server).await
+}
+
+/// Serves `server` over Streamable HTTP on 127.0.0.1, on a free port.
+pub async fn start_server(server: EchoServer) -> (Running, EchoServer) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
     let url = format!("http://{}/mcp", listener.local_addr().expect("an address"));
     let (stop, stopped) = oneshot::channel::<()>();

@@ -44,7 +44,6 @@ const RUNTIME: &[(&str, &str)] = &[
         "transport.rs",
         include_str!("../../../runtime/src/transport.rs"),
     ),
-    ("uri.rs", include_str!("../../../runtime/src/uri.rs")),
     (
         "validate.rs",
         include_str!("../../../runtime/src/validate.rs"),
@@ -714,6 +713,28 @@ fn tool_module(
     let schema = raw_string(
         &serde_json::to_string(&op.validation_schema).unwrap_or_else(|_| "true".to_string()),
     );
+    let output_impl = match (&op.output_type, &op.output_validation_schema) {
+        (Some(output), Some(checked)) => {
+            let output = format_ident!("{output}");
+            let schema =
+                raw_string(&serde_json::to_string(checked).unwrap_or_else(|_| "true".to_string()));
+            quote! {
+                impl #output {
+                    /// The tool's output schema (normalized, annotations left out) that the
+                    /// client checks `structuredContent` against before parsing it.
+                    pub const SCHEMA: &'static str = #schema;
+
+                    /// The compiled [`SCHEMA`](Self::SCHEMA), built once.
+                    #[inline]
+                    pub fn validator() -> &'static crate::runtime::Validator {
+                        static VALIDATOR: ::std::sync::OnceLock<crate::runtime::Validator> = ::std::sync::OnceLock::new();
+                        VALIDATOR.get_or_init(|| crate::runtime::Validator::new(Self::SCHEMA))
+                    }
+                }
+            }
+        }
+        _ => TokenStream::new(),
+    };
     let method_doc = method_doc(op, &options.docs);
     let name = &op.tool.name;
     let lifetime = if namespace.path.is_empty() {
@@ -728,7 +749,7 @@ fn tool_module(
             let output = format_ident!("{output}");
             (
                 quote!(#output),
-                quote!(self.client.call_typed(#info, params)),
+                quote!(self.client.call_checked(#info, params, #output::validator)),
             )
         }
         None => (
@@ -785,6 +806,8 @@ fn tool_module(
                     .validate(self)
             }
         }
+
+        #output_impl
 
         #method_item
     };
@@ -1131,8 +1154,8 @@ fn cargo_toml(model: &Model, options: &EmitOptions, uses: &Dependencies) -> Stri
                  tokio = { version = \"1.38\", features = [\"time\"] }\n\
                  tracing = \"0.1.40\"\n\
                  fastrand = \"2\"\n\
-                 # `validate()` checks `pattern` with regress, the ECMA 262 engine JSON Schema specifies.\n\
-                 regress = \"0.10\"\n\
+                 # `validate()` is the jsonschema crate, without network access.\n\
+                 jsonschema = { version = \"0.61\", default-features = false, features = [\"idna\"] }\n\
                  rmcp = { version = \"3.11\", default-features = false, features = [\"client\", \"transport-streamable-http-client-reqwest\", \"transport-child-process\"], optional = true }\n\
                  http = { version = \"1\", optional = true }\n\
                  async-trait = { version = \"0.1\", optional = true }\n\

@@ -1,6 +1,6 @@
-//! URI references (RFC 3986): the one resolver behind `$id`, `$ref` and `$dynamicRef`, used by
-//! `validate.rs` in generated crates and by toolgen's conformance harness, which includes this
-//! file as a module.
+//! URI references (RFC 3986): resolves `$id`, `$ref` and `$dynamicRef` for the conformance
+//! harness, which tells references to other documents (the suite's remotes) from those inside
+//! one. The runtime's validator resolves references itself (the jsonschema crate).
 
 /// The parts of a URI reference (RFC 3986, section 3).
 struct UriParts<'a> {
