@@ -191,12 +191,12 @@ fn default_schemas() -> PathBuf {
 
 /// The generator and output folder for `generate` and `check`: the flags over `toolgen.toml`.
 fn crate_generator(
-    config: &toolgen::config::Config,
     schemas: Option<PathBuf>,
     out: Option<PathBuf>,
     args: CrateArgs,
-) -> (toolgen::Generator, PathBuf) {
+) -> Result<(toolgen::Generator, PathBuf), toolgen::Diagnostics> {
     use toolgen::config::RuntimeChoice;
+    let config = config()?;
     let schemas = schemas.unwrap_or_else(|| config.schemas.clone());
     let out = out.unwrap_or_else(|| config.out.clone());
     let mut options = config.emit_options();
@@ -213,7 +213,7 @@ fn crate_generator(
         (None, None) => config.runtime.clone(),
     };
     options.runtime = choice.for_output(&out);
-    (toolgen::Generator::new(schemas).options(options), out)
+    Ok((toolgen::Generator::new(schemas).options(options), out))
 }
 
 fn main() -> ExitCode {
@@ -225,14 +225,11 @@ fn main() -> ExitCode {
             out,
             crate_args,
         } => {
-            let config = match config() {
-                Ok(config) => config,
-                Err(diagnostics) => {
-                    eprintln!("{}", diagnostics.render(color));
-                    return ExitCode::FAILURE;
-                }
+            let Ok((generator, out)) = crate_generator(schemas, out, crate_args)
+                .map_err(|problems| eprintln!("{}", problems.render(color)))
+            else {
+                return ExitCode::FAILURE;
             };
-            let (generator, out) = crate_generator(&config, schemas, out, crate_args);
             match generator.write_to(&out) {
                 Ok(report) => {
                     for warning in &report.warnings {
@@ -370,14 +367,11 @@ fn main() -> ExitCode {
             out,
             crate_args,
         } => {
-            let config = match config() {
-                Ok(config) => config,
-                Err(diagnostics) => {
-                    eprintln!("{}", diagnostics.render(color));
-                    return ExitCode::FAILURE;
-                }
+            let Ok((generator, out)) = crate_generator(schemas, out, crate_args)
+                .map_err(|problems| eprintln!("{}", problems.render(color)))
+            else {
+                return ExitCode::FAILURE;
             };
-            let (generator, out) = crate_generator(&config, schemas, out, crate_args);
             match generator.render() {
                 Ok(rendered) => match toolgen::write::stale(&out, &rendered) {
                     Ok(stale) if stale.is_empty() => {
