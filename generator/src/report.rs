@@ -68,7 +68,13 @@ pub fn report(schemas: &Path, options: &EmitOptions) -> Result<Vec<ProviderRepor
             if *path != format!("{prefix}mod.rs") {
                 types += text
                     .lines()
-                    .filter(|l| l.starts_with("pub struct ") || l.starts_with("pub enum "))
+                    .filter(|l| {
+                        l.starts_with("pub struct ")
+                            || l.starts_with("pub enum ")
+                            // A string enum is one runtime macro call.
+                            || l.ends_with("::string_enum! {")
+                            || l.ends_with("::locale_enum! {")
+                    })
                     .count();
             }
         }

@@ -190,6 +190,43 @@ impl Client {
         )
     }
 
+    /// [`call`](Self::call) for arguments that were checked first: `validation` is their
+    /// `validate()`, and a call whose arguments break the schema sends nothing and fails with
+    /// [`Error::InvalidArguments`] when awaited. Generated methods use this.
+    pub fn call_validated<P>(
+        &self,
+        tool: ToolInfo,
+        params: &P,
+        validation: Result<(), Vec<Violation>>,
+    ) -> Call<ToolOutput>
+    where
+        P: Serialize + ?Sized,
+    {
+        match validation {
+            Ok(()) => self.call(tool, params),
+            Err(violations) => self.rejected(tool, violations),
+        }
+    }
+
+    /// [`call_checked`](Self::call_checked) for arguments that were checked first, as in
+    /// [`call_validated`](Self::call_validated). Generated methods use this.
+    pub fn call_validated_checked<P, O>(
+        &self,
+        tool: ToolInfo,
+        params: &P,
+        validation: Result<(), Vec<Violation>>,
+        schema: OutputSchema,
+    ) -> Call<O>
+    where
+        P: Serialize + ?Sized,
+        O: DeserializeOwned + Send + 'static,
+    {
+        match validation {
+            Ok(()) => self.call_checked(tool, params, schema),
+            Err(violations) => self.rejected(tool, violations),
+        }
+    }
+
     /// Calls a known tool and parses its `structuredContent` as `O`. Generated methods use this
     /// for tools with an `outputSchema`.
     pub fn call_typed<P, O>(&self, tool: ToolInfo, params: &P) -> Call<O>

@@ -11,6 +11,7 @@
 mod client;
 mod error;
 pub mod locale;
+mod enums;
 mod memory;
 pub mod nullable;
 #[cfg(feature = "transport-rmcp")]
@@ -63,6 +64,19 @@ pub use serde;
 pub use serde_json;
 #[cfg(feature = "uuid")]
 pub use uuid;
+
+/// The runtime's root, as the macros that generated code calls (`string_enum!`, `locale_enum!`)
+/// name it: `$crate::__toolgen::X` is this crate's `X` here, and in a crate that vendors the
+/// runtime as its `runtime` module, that crate's `lib.rs` re-exports the module under this name.
+#[doc(hidden)]
+pub use crate as __toolgen;
+
+/// The macros generated code defines its string enums with, by a path that works both from this
+/// crate and from a crate that vendors the runtime as its `runtime` module.
+#[doc(hidden)]
+pub mod macros {
+    pub use crate::{locale_enum, string_enum};
+}
 
 /// Includes the SDK that `toolgen::Builder` wrote into `OUT_DIR` for one provider (its module
 /// name, such as `"workos"`): a `pub mod workos { ... }` in the module where the macro stands.

@@ -7,8 +7,8 @@ use crate::docs::{self, DocOptions};
 use crate::emit::locale;
 use crate::model::EnumType;
 
-/// The enum, its constants and its conversions. A locale enum gets its locale API when `tables`
-/// (its provider's shared CLDR tables) has its values.
+/// The enum, through the runtime's `string_enum!` (or `locale_enum!`, which brings the locale
+/// API, when `tables`, its provider's shared CLDR tables, has its values).
 pub(crate) fn string_enum(
     ty: &EnumType,
     shared: bool,
@@ -21,92 +21,36 @@ pub(crate) fn string_enum(
     let name = format_ident!("{}", ty.name);
     let doc = enum_doc(ty, shared, options);
     let (idents, values, variant_docs) = variant_parts(ty, options);
-    let type_name = ty.name.as_str();
+    // A variant's doc is its wire value in code unless the value needs other quoting or the
+    // schema describes it; only then is it written out.
+    let variants = idents
+        .iter()
+        .zip(&values)
+        .zip(&variant_docs)
+        .map(|((ident, value), doc)| {
+            if *doc == format!("`{value}`") {
+                quote!(#ident(#value))
+            } else {
+                quote!(#[doc = #doc] #ident(#value))
+            }
+        });
     // A locale enum parses case-insensitively and brings its locale API; others parse exactly.
-    let locale = ty
+    let table = ty
         .locale
         .as_ref()
         .zip(tables)
-        .and_then(|(info, tables)| locale::impls(ty, info, tables));
-    let parsing = match locale {
-        Some(tokens) => tokens,
-        None => quote! {
-            impl ::std::str::FromStr for #name {
-                type Err = crate::runtime::ParseEnumError;
-                #[inline]
-                fn from_str(value: &str) -> ::std::result::Result<Self, crate::runtime::ParseEnumError> {
-                    match value {
-                        #(#values => ::std::result::Result::Ok(Self::#idents),)*
-                        _ => ::std::result::Result::Err(
-                            crate::runtime::ParseEnumError::new(#type_name, value, Self::WIRE),
-                        ),
-                    }
-                }
-            }
-        },
+        .and_then(|(info, tables)| locale::table(ty, info, tables));
+    let kind = if table.is_some() {
+        format_ident!("locale_enum")
+    } else {
+        format_ident!("string_enum")
     };
     quote! {
-        #[doc = #doc]
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum #name {
-            #(
-                #[doc = #variant_docs]
-                #idents,
-            )*
+        crate::runtime::macros::#kind! {
+            #[doc = #doc]
+            pub enum #name { #(#variants),* }
         }
-
-        impl #name {
-            /// Every value, in schema order.
-            pub const ALL: &'static [Self] = &[#(Self::#idents),*];
-
-            /// The wire value of each of [`Self::ALL`], in the same order.
-            const WIRE: &'static [&'static str] = &[#(#values),*];
-
-            /// The exact string sent on the wire.
-            #[inline]
-            pub const fn as_str(&self) -> &'static str {
-                // `WIRE` is generated with `ALL`: one value per variant, in order.
-                Self::WIRE[*self as usize]
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            #[inline]
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::std::convert::AsRef<str> for #name {
-            #[inline]
-            fn as_ref(&self) -> &str {
-                self.as_str()
-            }
-        }
-
-        #parsing
-
-        impl ::serde::Serialize for #name {
-            #[inline]
-            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            /// Only the exact wire values; parsing with `FromStr` may accept more.
-            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                crate::runtime::wire::string_enum(deserializer, Self::ALL, Self::WIRE)
-            }
-        }
-
-        impl ::std::convert::TryFrom<&str> for #name {
-            type Error = crate::runtime::ParseEnumError;
-            #[inline]
-            fn try_from(value: &str) -> ::std::result::Result<Self, crate::runtime::ParseEnumError> {
-                value.parse()
-            }
-        }
+        #table
     }
 }
 

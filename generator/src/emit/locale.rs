@@ -95,9 +95,9 @@ pub(crate) fn data(data: &LocaleData) -> TokenStream {
     }
 }
 
-/// The inherent locale methods, the case-insensitive `FromStr`, and the optional icu interop;
+/// The enum's `LOCALE_TABLE`, which the runtime's `locale_enum!` reads its locale API from;
 /// `None` when a value has no row in the shared tables (which the model rules out).
-pub(crate) fn impls(ty: &EnumType, info: &LocaleInfo, tables: &Tables<'_>) -> Option<TokenStream> {
+pub(crate) fn table(ty: &EnumType, info: &LocaleInfo, tables: &Tables<'_>) -> Option<TokenStream> {
     let name = format_ident!("{}", ty.name);
     let type_name = ty.name.as_str();
     let mut rows = Vec::with_capacity(info.tags.len() * 2);
@@ -122,93 +122,6 @@ pub(crate) fn impls(ty: &EnumType, info: &LocaleInfo, tables: &Tables<'_>) -> Op
                 rows: #rows,
                 data: &#module::#data,
             };
-            #[inline]
-            fn locale_row(&self) -> &'static crate::runtime::locale::LocaleRow {
-                Self::LOCALE_TABLE.row(*self as usize)
-            }
-            #[inline]
-            fn from_index(index: usize) -> ::std::option::Option<Self> {
-                Self::ALL.get(index).copied()
-            }
-
-            /// The language subtag (`es` for `es-419`).
-            #[inline]
-            pub fn language(&self) -> &'static str {
-                self.locale_row().language
-            }
-
-            /// The region subtag, if the value has one (`419` for `es-419`).
-            #[inline]
-            pub fn region(&self) -> ::std::option::Option<&'static str> {
-                self.locale_row().region
-            }
-
-            /// The script subtag, if the value has one (`Hant` for `zh-Hant-TW`).
-            #[inline]
-            pub fn script(&self) -> ::std::option::Option<&'static str> {
-                self.locale_row().script
-            }
-
-            /// The CLDR fallback chain that lookups walk, from this value down to the last step
-            /// before the root: `["es-419", "es"]`, `["pt-AO", "pt-PT", "pt"]`.
-            #[inline]
-            pub fn fallback_chain(&self) -> &'static [&'static str] {
-                self.locale_row().chain
-            }
-
-            /// The value for an HTTP `Accept-Language` header (RFC 9110): its ranges in order of
-            /// q-value, each looked up (RFC 4647) through CLDR parent locales, likely subtags
-            /// and aliases. `*` is skipped, so `None` (nothing acceptable, or only `*`) means
-            /// "use your default". A malformed range is skipped; nothing panics.
-            #[inline]
-            pub fn negotiate(accept_language: &str) -> ::std::option::Option<Self> {
-                Self::LOCALE_TABLE
-                    .negotiate(accept_language)
-                    .and_then(Self::from_index)
-            }
-
-            /// The value for the first of `wanted` (most preferred first, such as a user
-            /// profile's languages) that has one, looked up as in [`negotiate`](Self::negotiate).
-            #[inline]
-            pub fn best_match<'a>(
-                wanted: impl ::std::iter::IntoIterator<Item = &'a str>,
-            ) -> ::std::option::Option<Self> {
-                Self::LOCALE_TABLE.best_match(wanted).and_then(Self::from_index)
-            }
-        }
-
-        impl ::std::str::FromStr for #name {
-            type Err = crate::runtime::ParseEnumError;
-
-            /// The value spelled `value`, ignoring case and reading `_` as `-`; an unknown tag's
-            /// error names the closest values.
-            #[inline]
-            fn from_str(value: &str) -> ::std::result::Result<Self, crate::runtime::ParseEnumError> {
-                let index = Self::LOCALE_TABLE.parse(value)?;
-                Self::from_index(index).ok_or_else(|| {
-                    crate::runtime::ParseEnumError::new(#type_name, value, &[])
-                })
-            }
-        }
-
-        #[cfg(feature = #ICU_FEATURE)]
-        impl ::std::convert::From<#name> for ::icu_locale_core::LanguageIdentifier {
-            #[inline]
-            fn from(value: #name) -> Self {
-                // toolgen checked that every value parses with icu_locale_core.
-                Self::try_from_str(value.as_str()).unwrap_or(Self::UNKNOWN)
-            }
-        }
-
-        #[cfg(feature = #ICU_FEATURE)]
-        impl ::std::convert::TryFrom<&::icu_locale_core::LanguageIdentifier> for #name {
-            type Error = crate::runtime::ParseEnumError;
-            #[inline]
-            fn try_from(
-                value: &::icu_locale_core::LanguageIdentifier,
-            ) -> ::std::result::Result<Self, crate::runtime::ParseEnumError> {
-                value.to_string().parse()
-            }
         }
     })
 }

@@ -22,6 +22,7 @@ use crate::model::{Model, Namespace, Operation, Provider};
 const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../../runtime/src/lib.rs")),
     ("client.rs", include_str!("../../../runtime/src/client.rs")),
+    ("enums.rs", include_str!("../../../runtime/src/enums.rs")),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
     ("locale.rs", include_str!("../../../runtime/src/locale.rs")),
     ("memory.rs", include_str!("../../../runtime/src/memory.rs")),
@@ -744,17 +745,19 @@ fn tool_module(
     };
     let retry_safe = is_retry_safe(op);
     let info = quote!(crate::runtime::ToolInfo { name: #name, retry_safe: #retry_safe });
-    let (output, call) = match &op.output_type {
+    let (output, call, validated) = match &op.output_type {
         Some(output) => {
             let output = format_ident!("{output}");
             (
                 quote!(#output),
                 quote!(self.client.call_checked(#info, params, #output::validator)),
+                quote!(self.client.call_validated_checked(#info, params, params.validate(), #output::validator)),
             )
         }
         None => (
             quote!(crate::runtime::ToolOutput),
             quote!(self.client.call(#info, params)),
+            quote!(self.client.call_validated(#info, params, params.validate())),
         ),
     };
     // A tool that declares no arguments is called without any: its method takes no parameter
@@ -776,10 +779,7 @@ fn tool_module(
                 #[doc = #method_doc]
                 #[inline]
                 pub fn #method(&self, params: &#params) -> crate::runtime::Call<#output> {
-                    match params.validate() {
-                        ::std::result::Result::Ok(()) => #call,
-                        ::std::result::Result::Err(violations) => self.client.rejected(#info, violations),
-                    }
+                    #validated
                 }
             }
         }
@@ -993,9 +993,14 @@ fn lib_rs(model: &Model, runtime: &Runtime) -> TokenStream {
         }
     });
     let runtime = match runtime {
+        // No `#[rustfmt::skip]` here: the runtime's sources are formatted by rustfmt already, and
+        // an attribute on the module would make the macros it exports "macro-expanded", which
+        // cannot be named by path.
         Runtime::Vendored => quote! {
-            #[rustfmt::skip]
             pub mod runtime;
+            // The runtime's macros name it as `$crate::__toolgen`.
+            #[doc(hidden)]
+            pub use self::runtime as __toolgen;
         },
         Runtime::Shared { .. } => {
             let krate = format_ident!("{RUNTIME_CRATE}");

@@ -95,27 +95,14 @@ impl crate::tools_call::Client {
         &self,
         params: &AddNumbersParams,
     ) -> ::toolgen_runtime::Call<::toolgen_runtime::ToolOutput> {
-        match params.validate() {
-            ::std::result::Result::Ok(()) => {
-                self.client
-                    .call(
-                        ::toolgen_runtime::ToolInfo {
-                            name: "add_numbers",
-                            retry_safe: false,
-                        },
-                        params,
-                    )
-            }
-            ::std::result::Result::Err(violations) => {
-                self.client
-                    .rejected(
-                        ::toolgen_runtime::ToolInfo {
-                            name: "add_numbers",
-                            retry_safe: false,
-                        },
-                        violations,
-                    )
-            }
-        }
+        self.client
+            .call_validated(
+                ::toolgen_runtime::ToolInfo {
+                    name: "add_numbers",
+                    retry_safe: false,
+                },
+                params,
+                params.validate(),
+            )
     }
 }
