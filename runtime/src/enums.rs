@@ -251,3 +251,28 @@ macro_rules! locale_enum {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    crate::string_enum! {
+        #[doc = "A test enum."]
+        pub enum Mode { ReadOnly("read-only"), #[doc = "`  `"] Empty(""), Quote("a\"b") }
+    }
+
+    #[test]
+    fn a_string_enum_reads_and_writes_exactly_its_wire_values() {
+        assert_eq!(Mode::ALL, &[Mode::ReadOnly, Mode::Empty, Mode::Quote]);
+        for (mode, wire) in Mode::ALL.iter().zip(["read-only", "", "a\"b"]) {
+            assert_eq!(mode.as_str(), wire);
+            assert_eq!(mode.to_string(), wire);
+            assert_eq!(wire.parse::<Mode>(), Ok(*mode));
+            assert_eq!(Mode::try_from(wire), Ok(*mode));
+            let json = serde_json::to_value(mode).expect("serializes");
+            assert_eq!(json, serde_json::Value::from(wire));
+            assert_eq!(serde_json::from_value::<Mode>(json).ok(), Some(*mode));
+        }
+        let error = "READ-ONLY".parse::<Mode>().expect_err("exact values only");
+        assert!(error.to_string().contains("read-only"), "{error}");
+        assert!(serde_json::from_value::<Mode>(serde_json::json!("other")).is_err());
+    }
+}
