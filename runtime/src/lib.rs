@@ -9,9 +9,9 @@
 //! their JSON through [`wire`].
 
 mod client;
+mod enums;
 mod error;
 pub mod locale;
-mod enums;
 mod memory;
 pub mod nullable;
 #[cfg(feature = "transport-rmcp")]
