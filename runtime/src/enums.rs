@@ -253,6 +253,10 @@ macro_rules! locale_enum {
 }
 
 #[cfg(test)]
+#[allow(
+    unreachable_pub,
+    reason = "the macro writes an SDK's public API; here the enum sits in a private test module"
+)]
 mod tests {
     crate::string_enum! {
         #[doc = "A test enum."]
