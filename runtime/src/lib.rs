@@ -75,7 +75,7 @@ pub use crate as __toolgen;
 /// crate and from a crate that vendors the runtime as its `runtime` module.
 #[doc(hidden)]
 pub mod macros {
-    pub use crate::{locale_enum, string_enum};
+    pub use crate::{locale_enum, string_enum, wire_struct};
 }
 
 /// Includes the SDK that `toolgen::Builder` wrote into `OUT_DIR` for one provider (its module

@@ -60,6 +60,13 @@ impl Writer {
         }
     }
 
+    /// Writes `value` as the property `name`, like [`field`](Self::field), for a field that is
+    /// read with [`Reader::or_default`] (the name lets [`wire_struct!`](crate::wire_struct) use
+    /// one kind for both directions).
+    pub fn or_default<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        self.field(name, value);
+    }
+
     /// Writes the properties of `value`, which must serialize as an object (a field that holds
     /// the properties the schema does not name).
     pub fn flatten<T: Serialize + ?Sized>(&mut self, value: &T) {
@@ -198,6 +205,12 @@ impl Reader {
         self.read_with(name, plain::<T>)
             .ok()
             .map(Option::unwrap_or_default)
+    }
+
+    /// Reads the optional property `name` (`None` when it is absent or null), for a field that
+    /// [`Writer::some`] writes.
+    pub fn some<T: DeserializeOwned>(&mut self, name: &'static str) -> Option<Option<T>> {
+        self.or_default(name)
     }
 
     /// Reads the property `name`, or `default()` when it is absent (`#[serde(default = "f")]`).
@@ -424,4 +437,63 @@ pub fn integral_floats_as_integers(value: &mut Value) -> bool {
         }),
         _ => false,
     }
+}
+
+/// The `Serialize` and `Deserialize` impls of a generated struct, through [`Writer`] and
+/// [`Reader`]: `Name { field.kind("wire name"), ..., ..rest }`, optionally followed by
+/// `deny_unknown`. A kind names both the [`Writer`] and the [`Reader`] method of the field:
+/// `field` (always written; absent is `None` for an `Option`, else an error), `some` (an
+/// `Option` left out when `None`) or `or_default` (absent reads as `Default::default()`);
+/// `..rest` is the field that keeps the properties the others do not name. The generator writes
+/// this for structs of those shapes and spells out the impls for any other.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! wire_struct {
+    (
+        $name:ident {
+            $($field:ident.$kind:ident($wire:literal),)*
+            $(..$rest:ident)?
+        }
+        $($deny:ident)?
+    ) => {
+        impl $crate::__toolgen::serde::Serialize for $name {
+            #[inline]
+            fn serialize<__S: $crate::__toolgen::serde::Serializer>(
+                &self,
+                serializer: __S,
+            ) -> ::core::result::Result<__S::Ok, __S::Error> {
+                #[inline]
+                fn write(this: &$name) -> $crate::__toolgen::wire::Written {
+                    let mut out = $crate::__toolgen::wire::Writer::new();
+                    $(out.$kind($wire, &this.$field);)*
+                    $(out.flatten(&this.$rest);)?
+                    out.finish()
+                }
+                $crate::__toolgen::wire::serialize(write(self), serializer)
+            }
+        }
+
+        impl<'de> $crate::__toolgen::serde::Deserialize<'de> for $name {
+            #[inline]
+            fn deserialize<__D: $crate::__toolgen::serde::Deserializer<'de>>(
+                deserializer: __D,
+            ) -> ::core::result::Result<Self, __D::Error> {
+                // Every field is read before any `?`, so that the reader keeps the first error
+                // whichever field it is in.
+                #[inline]
+                fn read(
+                    input: &mut $crate::__toolgen::wire::Reader,
+                ) -> ::core::option::Option<$name> {
+                    $(let $field = input.$kind($wire);)*
+                    $(let $rest = input.rest();)?
+                    $(input.$deny();)?
+                    ::core::option::Option::Some($name {
+                        $($field: $field?,)*
+                        $($rest: $rest?,)?
+                    })
+                }
+                $crate::__toolgen::wire::deserialize(deserializer, &[$($wire),*], read)
+            }
+        }
+    };
 }

@@ -146,8 +146,47 @@ impl Plan {
         })
     }
 
+    /// The runtime's `wire_struct!` call for a struct whose fields are all of the kinds it
+    /// knows (every struct typify writes for a plain object), or `None`.
+    fn macro_call(&self, name: &syn::Ident) -> Option<syn::Item> {
+        if !(self.serialize && self.deserialize) || self.fields.is_empty() {
+            return None;
+        }
+        let (rest, fields) = match self.fields.split_last() {
+            Some((last, others)) if last.flatten => (Some(&last.ident), others),
+            _ => (None, self.fields.as_slice()),
+        };
+        let mut entries = Vec::with_capacity(fields.len());
+        for field in fields {
+            let kind = match (&field.skip_if, &field.default, &field.deserialize_with) {
+                (_, _, Some(_)) => return None,
+                _ if field.flatten => return None,
+                (None, Fallback::None, None) => "field",
+                // An `Option` reads absent and `null` as `None` with or without `default`.
+                (Some(path), Fallback::None | Fallback::Trait, None) if is_option_is_none(path) => {
+                    "some"
+                }
+                (None, Fallback::Trait, None) => "or_default",
+                _ => return None,
+            };
+            let kind = quote::format_ident!("{kind}");
+            let (ident, wire) = (&field.ident, &field.wire);
+            entries.push(quote!(#ident.#kind(#wire),));
+        }
+        let rest = rest.map(|rest| quote!(..#rest));
+        let deny = self.deny_unknown.then(|| quote!(deny_unknown));
+        Some(syn::parse_quote! {
+            crate::runtime::macros::wire_struct! {
+                #name { #(#entries)* #rest } #deny
+            }
+        })
+    }
+
     fn impls(&self, item: &syn::ItemStruct) -> Vec<syn::Item> {
         let name = &item.ident;
+        if let Some(call) = self.macro_call(name) {
+            return vec![call];
+        }
         let mut out = Vec::new();
         if self.serialize {
             let writes = self.fields.iter().map(|field| {

@@ -23,79 +23,10 @@ pub struct CreateParams {
         ::toolgen_runtime::serde_json::Value,
     >,
 }
-impl ::toolgen_runtime::serde::Serialize for CreateParams {
-    #[inline]
-    fn serialize<__S: ::toolgen_runtime::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(this: &CreateParams) -> ::toolgen_runtime::wire::Written {
-            let mut out = ::toolgen_runtime::wire::Writer::new();
-            out.field("email", &this.email);
-            out.some("expires_in_days", &this.expires_in_days);
-            out.some("inviter_user_id", &this.inviter_user_id);
-            out.some("locale", &this.locale);
-            out.some("organization_id", &this.organization_id);
-            out.some("role_slug", &this.role_slug);
-            out.flatten(&this.extra);
-            out.finish()
-        }
-        ::toolgen_runtime::wire::serialize(write(self), serializer)
-    }
-}
-impl<'de> ::toolgen_runtime::serde::Deserialize<'de> for CreateParams {
-    #[inline]
-    fn deserialize<__D: ::toolgen_runtime::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        #[inline]
-        fn read(
-            input: &mut ::toolgen_runtime::wire::Reader,
-        ) -> ::std::option::Option<CreateParams> {
-            let f0 = input.field("email");
-            let f1 = input.field("expires_in_days");
-            let f2 = input.field("inviter_user_id");
-            let f3 = input.field("locale");
-            let f4 = input.field("organization_id");
-            let f5 = input.field("role_slug");
-            let f6 = input.rest();
-            match (f0, f1, f2, f3, f4, f5, f6) {
-                (
-                    ::std::option::Option::Some(f0),
-                    ::std::option::Option::Some(f1),
-                    ::std::option::Option::Some(f2),
-                    ::std::option::Option::Some(f3),
-                    ::std::option::Option::Some(f4),
-                    ::std::option::Option::Some(f5),
-                    ::std::option::Option::Some(f6),
-                ) => {
-                    ::std::option::Option::Some(CreateParams {
-                        email: f0,
-                        expires_in_days: f1,
-                        inviter_user_id: f2,
-                        locale: f3,
-                        organization_id: f4,
-                        role_slug: f5,
-                        extra: f6,
-                    })
-                }
-                _ => ::std::option::Option::None,
-            }
-        }
-        ::toolgen_runtime::wire::deserialize(
-            deserializer,
-            &[
-                "email",
-                "expires_in_days",
-                "inviter_user_id",
-                "locale",
-                "organization_id",
-                "role_slug",
-            ],
-            read,
-        )
-    }
+::toolgen_runtime::macros::wire_struct! {
+    CreateParams { email.field("email"), expires_in_days.some("expires_in_days"),
+    inviter_user_id.some("inviter_user_id"), locale.some("locale"), organization_id
+    .some("organization_id"), role_slug.some("role_slug"), ..extra }
 }
 ::toolgen_runtime::macros::locale_enum! {
     #[doc =

@@ -15,52 +15,8 @@ pub struct AddNumbersParams {
         ::toolgen_runtime::serde_json::Value,
     >,
 }
-impl ::toolgen_runtime::serde::Serialize for AddNumbersParams {
-    #[inline]
-    fn serialize<__S: ::toolgen_runtime::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(this: &AddNumbersParams) -> ::toolgen_runtime::wire::Written {
-            let mut out = ::toolgen_runtime::wire::Writer::new();
-            out.field("a", &this.a);
-            out.field("b", &this.b);
-            out.flatten(&this.extra);
-            out.finish()
-        }
-        ::toolgen_runtime::wire::serialize(write(self), serializer)
-    }
-}
-impl<'de> ::toolgen_runtime::serde::Deserialize<'de> for AddNumbersParams {
-    #[inline]
-    fn deserialize<__D: ::toolgen_runtime::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        #[inline]
-        fn read(
-            input: &mut ::toolgen_runtime::wire::Reader,
-        ) -> ::std::option::Option<AddNumbersParams> {
-            let f0 = input.field("a");
-            let f1 = input.field("b");
-            let f2 = input.rest();
-            match (f0, f1, f2) {
-                (
-                    ::std::option::Option::Some(f0),
-                    ::std::option::Option::Some(f1),
-                    ::std::option::Option::Some(f2),
-                ) => {
-                    ::std::option::Option::Some(AddNumbersParams {
-                        a: f0,
-                        b: f1,
-                        extra: f2,
-                    })
-                }
-                _ => ::std::option::Option::None,
-            }
-        }
-        ::toolgen_runtime::wire::deserialize(deserializer, &["a", "b"], read)
-    }
+::toolgen_runtime::macros::wire_struct! {
+    AddNumbersParams { a.field("a"), b.field("b"), ..extra }
 }
 impl AddNumbersParams {
     /// The tool's input schema (normalized, annotations left out) that
