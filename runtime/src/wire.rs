@@ -497,3 +497,71 @@ macro_rules! wire_struct {
         }
     };
 }
+
+#[cfg(test)]
+#[allow(
+    unreachable_pub,
+    reason = "the macro writes an SDK's public impls; here the struct sits in a private test module"
+)]
+mod macro_tests {
+    use serde_json::{Map, Value, json};
+
+    #[derive(Debug, PartialEq)]
+    pub struct Plain {
+        id: String,
+        note: Option<String>,
+        tags: Vec<String>,
+        r#type: i64,
+        extra: Map<String, Value>,
+    }
+    crate::wire_struct! {
+        Plain { id.field("id"), note.some("note"), tags.or_default("tags"), r#type.field("type"), ..extra }
+    }
+
+    #[derive(Debug, PartialEq)]
+    pub struct Closed {
+        input: Option<i64>,
+    }
+    crate::wire_struct! { Closed { input.some("input"), } deny_unknown }
+
+    #[test]
+    fn wire_struct_reads_and_writes_like_serde_derive() {
+        let value: Plain =
+            serde_json::from_value(json!({"id": "a", "type": 3, "other": true})).expect("reads");
+        assert_eq!(
+            value,
+            Plain {
+                id: "a".into(),
+                note: None,
+                tags: Vec::new(),
+                r#type: 3,
+                extra: json!({"other": true}).as_object().cloned().expect("object"),
+            }
+        );
+        assert_eq!(
+            serde_json::to_value(&value).expect("writes"),
+            json!({"id": "a", "tags": [], "type": 3, "other": true})
+        );
+        let missing = serde_json::from_value::<Plain>(json!({"type": 1})).expect_err("id");
+        assert!(
+            missing.to_string().contains("missing field `id`"),
+            "{missing}"
+        );
+        let wrong =
+            serde_json::from_value::<Plain>(json!({"id": "a", "type": "x"})).expect_err("type");
+        assert!(wrong.to_string().contains("/type"), "{wrong}");
+        assert_eq!(
+            serde_json::from_value::<Closed>(json!({"input": null})).ok(),
+            Some(Closed { input: None })
+        );
+        let unknown = serde_json::from_value::<Closed>(json!({"inputs": 1})).expect_err("unknown");
+        assert!(
+            unknown.to_string().contains("unknown field `inputs`"),
+            "{unknown}"
+        );
+        assert_eq!(
+            serde_json::to_value(Closed { input: None }).expect("writes"),
+            json!({})
+        );
+    }
+}

@@ -517,6 +517,66 @@ mod tests {
     }
 
     #[test]
+    fn plain_structs_become_one_runtime_macro_call() {
+        let out = run(syn::parse_quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+            #[serde(deny_unknown_fields)]
+            pub struct S {
+                pub id: String,
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                pub note: Option<String>,
+                #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                pub size: Option<i64>,
+                #[serde(rename = "r#type", default)]
+                pub kind: Vec<String>,
+            }
+        });
+        assert!(out.contains(
+            "wire_struct ! { S { id . field (\"id\") , note . some (\"note\") , size . some (\"size\") , kind . or_default (\"r#type\") , } deny_unknown }"
+        ), "{out}");
+        assert!(!out.contains("impl"), "{out}");
+        let rest = run(syn::parse_quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize)]
+            pub struct R {
+                pub id: String,
+                #[serde(flatten)]
+                pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+            }
+        });
+        assert!(
+            rest.contains("R { id . field (\"id\") , .. extra }"),
+            "{rest}"
+        );
+    }
+
+    #[test]
+    fn shapes_the_macro_lacks_are_spelled_out() {
+        let default_path = run(syn::parse_quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize)]
+            pub struct S {
+                #[serde(default = "defaults::c")]
+                pub c: i64,
+            }
+        });
+        let flatten_first = run(syn::parse_quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize)]
+            pub struct F {
+                #[serde(flatten)]
+                pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+                pub id: String,
+            }
+        });
+        let serialize_only = run(syn::parse_quote! {
+            #[derive(::serde::Serialize)]
+            pub struct W { pub id: String }
+        });
+        for out in [default_path, flatten_first, serialize_only] {
+            assert!(!out.contains("wire_struct"), "{out}");
+            assert!(out.contains("impl :: serde :: Serialize for"), "{out}");
+        }
+    }
+
+    #[test]
     fn other_shapes_keep_the_derive() {
         let unknown_attribute: syn::Item = syn::parse_quote! {
             #[derive(::serde::Deserialize, ::serde::Serialize)]
