@@ -398,6 +398,9 @@ impl OAuth {
             .save(credentials)
             .await
             .map_err(auth_error)?;
+        // With the client configured, rmcp's refresh of the expired token finds no refresh
+        // token and asks for authorization (the request goes out, its 401 leads here again)
+        // instead of failing as unconfigured.
         manager.configure_client_id(client_id).map_err(auth_error)?;
         Ok(manager)
     }

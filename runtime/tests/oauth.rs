@@ -1,6 +1,7 @@
 //! OAuth against a real authorization server and a protected rmcp server on 127.0.0.1: the
 //! authorization code flow through a stand-in browser, refresh of an expired or refused access
-//! token, step-up authorization for a scope a tool requires, and the limit on authorizations.
+//! token, step-up authorization for a scope a tool requires, the limit on authorizations, and
+//! cross-app access through an enterprise identity provider.
 //! Nothing below the HTTP transport is mocked: the client discovers the authorization server,
 //! follows the authorization URL, exchanges the code and sends its token as it would in use.
 
@@ -12,6 +13,8 @@ use std::time::{Duration, Instant};
 
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, ProtocolVersion,
     ServerCapabilities, ServerConfig,
@@ -21,7 +24,7 @@ use rmcp::transport::streamable_http_server::session::local::LocalSessionManager
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use serde_json::{Value, json};
-use toolgen_runtime::{AuthorizationPrompt, BoxFuture, Client, Error, OAuth};
+use toolgen_runtime::{AuthorizationPrompt, BoxFuture, Client, Error, IdentityProvider, OAuth};
 
 /// The pre-registered client of the tests.
 const CLIENT_ID: &str = "desktop-app";
@@ -481,4 +484,234 @@ async fn a_scope_that_is_never_granted_ends_in_a_typed_error_after_the_limit() {
     // token allows.
     assert_eq!(call(&client, "read").await.expect("call"), "read done");
     assert_no_secret(&format!("{err:?} {err} {client:?}"));
+}
+
+/// The person's ID token from the identity provider, and the application's registration with
+/// the MCP server's authorization server, in the cross-app access test.
+const ID_TOKEN: &str = "id-token-of-ada-5c1e";
+const XAA_CLIENT: &str = "mcp-app";
+const XAA_SECRET: &str = "xaa-secret-91d0";
+
+/// What the identity provider and the authorization server of the cross-app access test saw.
+#[derive(Default)]
+struct Enterprise {
+    /// The form of every token exchange at the identity provider.
+    exchanges: Vec<HashMap<String, String>>,
+    /// The claims of every ID-JAG redeemed at the authorization server.
+    redeemed: Vec<Value>,
+    access: HashMap<String, Instant>,
+}
+
+struct EnterpriseServers {
+    url: String,
+    idp: String,
+    state: Arc<Mutex<Enterprise>>,
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+}
+
+/// An enterprise identity provider (a token endpoint for RFC 8693 exchanges that issues
+/// ID-JAGs) on one origin, and on another an MCP server with its authorization server (a token
+/// endpoint for the RFC 7523 JWT bearer grant, `client_secret_basic`). Access tokens are valid
+/// for `lifetime`. The ID-JAG's signature is not checked: the client does not check it either
+/// (only the authorization server could), so a placeholder stands for it.
+async fn serve_enterprise(lifetime: Duration) -> EnterpriseServers {
+    let idp_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let idp = format!("http://{}", idp_listener.local_addr().expect("address"));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let mcp_url = format!("{base}/mcp");
+    let state = Arc::new(Mutex::new(Enterprise::default()));
+
+    let shared = Arc::clone(&state);
+    let (issuer, audience, resource) = (idp.clone(), base.clone(), mcp_url.clone());
+    let exchange = move |body: String| {
+        let state = Arc::clone(&shared);
+        let (issuer, audience, resource) = (issuer.clone(), audience.clone(), resource.clone());
+        async move {
+            let form = form(&body);
+            let get = |key: &str| form.get(key).cloned().unwrap_or_default();
+            let valid = get("grant_type") == "urn:ietf:params:oauth:grant-type:token-exchange"
+                && get("subject_token") == ID_TOKEN
+                && get("subject_token_type") == "urn:ietf:params:oauth:token-type:id_token"
+                && get("requested_token_type") == "urn:ietf:params:oauth:token-type:id-jag"
+                && get("audience") == audience
+                && get("resource") == resource;
+            state.lock().expect("state").exchanges.push(form.clone());
+            if !valid {
+                return json_response(StatusCode::BAD_REQUEST, json!({"error": "invalid_request"}));
+            }
+            let part = |value: Value| URL_SAFE_NO_PAD.encode(value.to_string());
+            let claims = json!({
+                "iss": issuer, "sub": "ada", "aud": audience, "client_id": XAA_CLIENT,
+                "jti": format!("jag-{}", state.lock().expect("state").exchanges.len()),
+                "iat": now(), "exp": now() + 300, "resource": resource, "scope": get("scope"),
+            });
+            let jag = format!(
+                "{}.{}.{}",
+                part(json!({"alg": "ES256", "typ": "oauth-id-jag+jwt"})),
+                part(claims),
+                URL_SAFE_NO_PAD.encode("signature")
+            );
+            let answer = json!({
+                "access_token": jag,
+                "issued_token_type": "urn:ietf:params:oauth:token-type:id-jag",
+                "token_type": "N_A",
+                "scope": get("scope"),
+            });
+            json_response(StatusCode::OK, answer)
+        }
+    };
+    let idp_router = axum::Router::new().route("/token", axum::routing::post(exchange));
+    tokio::spawn(async move { axum::serve(idp_listener, idp_router).await });
+
+    let resource_metadata = format!("{base}/.well-known/oauth-protected-resource/mcp");
+    let prm = json!({"resource": mcp_url, "authorization_servers": [base]});
+    let metadata = json!({
+        "issuer": base,
+        "authorization_endpoint": format!("{base}/authorize"),
+        "token_endpoint": format!("{base}/token"),
+        "response_types_supported": ["code"],
+        "grant_types_supported": ["urn:ietf:params:oauth:grant-type:jwt-bearer"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic"],
+    });
+    let shared = Arc::clone(&state);
+    let token = move |headers: HeaderMap, body: String| {
+        let state = Arc::clone(&shared);
+        async move {
+            let expected = format!(
+                "Basic {}",
+                STANDARD.encode(format!("{XAA_CLIENT}:{XAA_SECRET}"))
+            );
+            if headers.get(header::AUTHORIZATION).map(|v| v.as_bytes()) != Some(expected.as_bytes())
+            {
+                return json_response(StatusCode::UNAUTHORIZED, json!({"error": "invalid_client"}));
+            }
+            let form = form(&body);
+            let assertion = form.get("assertion").cloned().unwrap_or_default();
+            let claims: Option<Value> = assertion
+                .split('.')
+                .nth(1)
+                .and_then(|payload| URL_SAFE_NO_PAD.decode(payload).ok())
+                .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+            let grant = form.get("grant_type").map(String::as_str);
+            let (Some("urn:ietf:params:oauth:grant-type:jwt-bearer"), Some(claims)) =
+                (grant, claims)
+            else {
+                return json_response(StatusCode::BAD_REQUEST, json!({"error": "invalid_grant"}));
+            };
+            let mut state = state.lock().expect("state");
+            state.redeemed.push(claims.clone());
+            let access = format!("xaa-access-{}", state.redeemed.len());
+            state
+                .access
+                .insert(access.clone(), Instant::now() + lifetime);
+            let answer = json!({
+                "access_token": access,
+                "token_type": "Bearer",
+                "expires_in": lifetime.as_secs(),
+                "scope": claims["scope"],
+            });
+            json_response(StatusCode::OK, answer)
+        }
+    };
+    let shared = Arc::clone(&state);
+    let guard = move |headers: HeaderMap,
+                      request: axum::extract::Request,
+                      next: axum::middleware::Next| {
+        let (state, resource_metadata) = (Arc::clone(&shared), resource_metadata.clone());
+        async move {
+            let valid = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.strip_prefix("Bearer "))
+                .and_then(|token| state.lock().expect("state").access.get(token).copied())
+                .is_some_and(|expires| expires > Instant::now());
+            if valid {
+                return next.run(request).await;
+            }
+            let challenge =
+                format!("Bearer scope=\"files:read\", resource_metadata=\"{resource_metadata}\"");
+            (
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, challenge)],
+            )
+                .into_response()
+        }
+    };
+    let service: StreamableHttpService<Tools, LocalSessionManager> = StreamableHttpService::new(
+        || Ok(Tools),
+        Arc::default(),
+        StreamableHttpServerConfig::default(),
+    );
+    let mcp = axum::Router::new()
+        .nest_service("/mcp", service)
+        .layer(axum::middleware::from_fn(guard));
+    let router = axum::Router::new()
+        .route(
+            "/.well-known/oauth-protected-resource/mcp",
+            axum::routing::get(move || {
+                std::future::ready(json_response(StatusCode::OK, prm.clone()))
+            }),
+        )
+        .route(
+            "/.well-known/oauth-authorization-server",
+            axum::routing::get(move || {
+                std::future::ready(json_response(StatusCode::OK, metadata.clone()))
+            }),
+        )
+        .route("/token", axum::routing::post(token))
+        .merge(mcp);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    EnterpriseServers {
+        url: mcp_url,
+        idp,
+        state,
+    }
+}
+
+#[tokio::test]
+async fn cross_app_access_exchanges_the_id_token_and_does_again_when_the_token_expires() {
+    let servers = serve_enterprise(Duration::from_secs(2)).await;
+    let idp = IdentityProvider::new(&servers.idp, format!("{}/token", servers.idp), "idp-app");
+    let oauth = OAuth::cross_app_access(idp, ID_TOKEN, XAA_CLIENT).client_secret(XAA_SECRET);
+    let client = Client::connect_http(&servers.url)
+        .oauth(oauth.clone())
+        .connect()
+        .await
+        .expect("connect");
+    assert_eq!(call(&client, "read").await.expect("call"), "read done");
+    {
+        let state = servers.state.lock().expect("state");
+        assert_eq!(state.exchanges.len(), 1);
+        let exchange = &state.exchanges[0];
+        // The scope of the server's challenge, asked of the identity provider; this
+        // application's client ID there (a public client).
+        assert_eq!(exchange["scope"], "files:read");
+        assert_eq!(exchange["client_id"], "idp-app");
+        assert_eq!(state.redeemed.len(), 1);
+        assert_eq!(state.redeemed[0]["sub"], "ada");
+    }
+    // The access token expires and there is no refresh token: the client exchanges the ID token
+    // again, without being asked to.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(call(&client, "read").await.expect("call"), "read done");
+    {
+        let state = servers.state.lock().expect("state");
+        assert_eq!(state.exchanges.len(), 2);
+        assert_eq!(state.redeemed.len(), 2);
+    }
+    let shown = format!("{client:?} {oauth:?}");
+    for secret in [ID_TOKEN, XAA_SECRET, "xaa-access-"] {
+        assert!(!shown.contains(secret), "`{secret}` shows in: {shown}");
+    }
 }
