@@ -366,7 +366,9 @@ fn assert_no_secret(text: &str) {
 
 #[tokio::test]
 async fn an_expired_access_token_is_refreshed_without_a_new_authorization() {
-    let servers = serve(Duration::from_secs(2)).await;
+    // Four seconds: rmcp refreshes a token once less than half its lifetime remains (counted
+    // in whole seconds), so the first call, even on a slow machine, still uses the first token.
+    let servers = serve(Duration::from_secs(4)).await;
     let browser = Browser::default();
     let client = Client::connect_http(&servers.url)
         .oauth(oauth(&browser))
@@ -377,7 +379,7 @@ async fn an_expired_access_token_is_refreshed_without_a_new_authorization() {
     assert_eq!(servers.state().grants, ["authorization_code"]);
     // The token expires (the server refuses it from then on); the client refreshes it before
     // the next request, with the refresh token it was given.
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    tokio::time::sleep(Duration::from_millis(4500)).await;
     assert_eq!(call(&client, "read").await.expect("call"), "read done");
     let state = servers.state();
     assert_eq!(state.grants, ["authorization_code", "refresh_token"]);
@@ -681,7 +683,7 @@ async fn serve_enterprise(lifetime: Duration) -> EnterpriseServers {
 
 #[tokio::test]
 async fn cross_app_access_exchanges_the_id_token_and_does_again_when_the_token_expires() {
-    let servers = serve_enterprise(Duration::from_secs(2)).await;
+    let servers = serve_enterprise(Duration::from_secs(4)).await;
     let idp = IdentityProvider::new(&servers.idp, format!("{}/token", servers.idp), "idp-app");
     let oauth = OAuth::cross_app_access(idp, ID_TOKEN, XAA_CLIENT).client_secret(XAA_SECRET);
     let client = Client::connect_http(&servers.url)
@@ -703,7 +705,7 @@ async fn cross_app_access_exchanges_the_id_token_and_does_again_when_the_token_e
     }
     // The access token expires and there is no refresh token: the client exchanges the ID token
     // again, without being asked to.
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    tokio::time::sleep(Duration::from_millis(4500)).await;
     assert_eq!(call(&client, "read").await.expect("call"), "read done");
     {
         let state = servers.state.lock().expect("state");
