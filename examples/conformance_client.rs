@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use serde_json::Value;
 use toolgen_conformance_sdk::runtime::{
-    Elicitation, ElicitationResponse, Error, LoopbackPrompt, OAuth,
+    Elicitation, ElicitationResponse, Error, IdentityProvider, LoopbackPrompt, OAuth,
 };
 use toolgen_conformance_sdk::{elicitation_defaults, protected, sse_retry, tools_call};
 
@@ -110,6 +110,21 @@ fn oauth(scenario: &str) -> OAuth {
             field("private_key_pem").unwrap_or_default(),
             toolgen_conformance_sdk::runtime::JwtSigningAlgorithm::ES256,
         );
+    }
+    // Enterprise-managed authorization: the suite plays the enterprise identity provider and
+    // gives the person's ID token from it.
+    if scenario == "auth/cross-app-access-complete-flow" {
+        let idp = IdentityProvider::new(
+            field("idp_issuer").unwrap_or_default(),
+            field("idp_token_endpoint").unwrap_or_default(),
+            field("idp_client_id").unwrap_or_default(),
+        );
+        return OAuth::cross_app_access(
+            idp,
+            field("idp_id_token").unwrap_or_default(),
+            field("client_id").unwrap_or_default(),
+        )
+        .client_secret(field("client_secret").unwrap_or_default());
     }
     if scenario.starts_with("auth/client-credentials") {
         return OAuth::client_credentials(

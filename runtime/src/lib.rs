@@ -33,8 +33,8 @@ pub use self::error::{
 pub use self::memory::MemoryTransport;
 #[cfg(feature = "transport-rmcp")]
 pub use self::oauth::{
-    AuthorizationPrompt, FileTokenStore, LoopbackPrompt, MemoryTokenStore, OAuth, StoredTokens,
-    TokenStore,
+    AuthorizationPrompt, FileTokenStore, IdentityProvider, LoopbackPrompt, MemoryTokenStore, OAuth,
+    StoredTokens, TokenStore,
 };
 pub use self::output::{Content, ToolOutput};
 pub use self::retry::{RetryPolicy, ToolInfo, parse_retry_after};

@@ -6,7 +6,8 @@
 //! fallbacks), client identity (a pre-registered client, a Client ID Metadata Document, or
 //! Dynamic Client Registration), the authorization code flow with PKCE S256 and `resource`
 //! (RFC 8707), the token endpoint's client authentication, scope selection, refresh tokens and
-//! the client credentials grant. This module chooses the flow, sends the person to the
+//! the client credentials grant, and (its `enterprise` module) the two exchanges of
+//! enterprise-managed authorization. This module chooses the flow, sends the person to the
 //! authorization URL through an [`AuthorizationPrompt`], and keeps the tokens in a
 //! [`TokenStore`].
 
@@ -15,9 +16,13 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use ::rmcp::transport::auth::enterprise::{
+    EmaAuthorizationServer, EmaClientAuthentication, EmaExchangeRequest,
+};
 use ::rmcp::transport::auth::{
-    AuthClient, AuthError, AuthorizationManager, AuthorizationRequest, AuthorizationSession,
-    ClientCredentialsConfig, CredentialStore, StoredCredentials,
+    AuthClient, AuthError, AuthorizationManager, AuthorizationMetadata, AuthorizationRequest,
+    AuthorizationSession, ClientCredentialsConfig, CredentialStore, OAuthTokenResponse,
+    StoredCredentials, default_oauth_http_client,
 };
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -38,6 +43,8 @@ pub struct OAuth {
     client_metadata_url: Option<String>,
     client_name: String,
     scopes: Vec<String>,
+    /// Cross-app access: the enterprise identity provider and the person's ID token from it.
+    identity: Option<(IdentityProvider, Secret)>,
     store: Arc<dyn TokenStore>,
     prompt: Arc<dyn AuthorizationPrompt>,
     max_authorizations: u32,
@@ -47,6 +54,7 @@ pub struct OAuth {
 enum Grant {
     AuthorizationCode,
     ClientCredentials,
+    CrossAppAccess,
     /// The client secret is the PEM private key that signs the assertion.
     #[cfg(feature = "oauth-jwt")]
     ClientCredentialsJwt(::rmcp::transport::auth::JwtSigningAlgorithm),
@@ -61,6 +69,10 @@ impl fmt::Debug for OAuth {
             .field("client_metadata_url", &self.client_metadata_url)
             .field("client_name", &self.client_name)
             .field("scopes", &self.scopes)
+            .field(
+                "identity_provider",
+                &self.identity.as_ref().map(|(idp, _)| idp),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -101,6 +113,27 @@ impl OAuth {
         oauth
     }
 
+    /// Enterprise-managed authorization (cross-app access, SEP-990), for a person signed in to
+    /// their organization's identity provider: no browser, no consent screen. The person's ID
+    /// token from `idp` is exchanged there (RFC 8693 token exchange) for an identity assertion
+    /// grant (ID-JAG) naming the MCP server's authorization server and resource, which that
+    /// authorization server then exchanges (RFC 7523 JWT bearer grant) for an access token.
+    /// `client_id` (with [`client_secret`](Self::client_secret) for a confidential client) is
+    /// this application's registration with the MCP server's authorization server.
+    ///
+    /// The ID token is not refreshed here: when it has expired, sign the person in again and
+    /// build a new client.
+    pub fn cross_app_access(
+        idp: IdentityProvider,
+        id_token: impl Into<Secret>,
+        client_id: impl Into<String>,
+    ) -> Self {
+        let mut oauth = Self::new(Grant::CrossAppAccess);
+        oauth.identity = Some((idp, id_token.into()));
+        oauth.client_id = Some(client_id.into());
+        oauth
+    }
+
     fn new(grant: Grant) -> Self {
         Self {
             grant,
@@ -109,6 +142,7 @@ impl OAuth {
             client_metadata_url: None,
             client_name: "toolgen MCP client".to_string(),
             scopes: Vec::new(),
+            identity: None,
             store: Arc::new(MemoryTokenStore::default()),
             prompt: Arc::new(LoopbackPrompt::new()),
             max_authorizations: 3,
@@ -203,9 +237,11 @@ impl OAuth {
                 .resolve_metadata_from_challenge(challenge)
                 .await
                 .map_err(auth_error)?;
-            manager.set_metadata(resolution.metadata);
+            let metadata = resolution.metadata;
+            manager.set_metadata(metadata.clone());
             match self.grant {
                 Grant::AuthorizationCode => self.authorization_code_grant(manager).await,
+                Grant::CrossAppAccess => self.cross_app_access_grant(manager, &metadata, url).await,
                 _ => self.client_credentials_grant(manager, url).await,
             }
         }
@@ -273,6 +309,99 @@ impl OAuth {
         .await
         .map_err(|err| authorization_failed(format!("the token request stopped: {err}")))?;
         exchanged.map_err(auth_error)?;
+        Ok(manager)
+    }
+
+    async fn cross_app_access_grant(
+        &self,
+        mut manager: AuthorizationManager,
+        metadata: &AuthorizationMetadata,
+        url: &str,
+    ) -> Result<AuthorizationManager, Error> {
+        let (Some((idp, id_token)), Some(client_id)) = (&self.identity, &self.client_id) else {
+            return Err(authorization_failed(
+                "cross-app access needs an identity provider, an ID token and a client ID"
+                    .to_string(),
+            ));
+        };
+        let Some(issuer) = &metadata.issuer else {
+            return Err(authorization_failed(
+                "the authorization server's metadata names no issuer, which the identity \
+                 assertion must name"
+                    .to_string(),
+            ));
+        };
+        let secret = |secret: &Secret| ::oauth2::ClientSecret::new(secret.expose().to_string());
+        // RFC 8414: without `token_endpoint_auth_methods_supported`, `client_secret_basic`.
+        let methods = metadata
+            .additional_fields
+            .get("token_endpoint_auth_methods_supported")
+            .and_then(Value::as_array);
+        let supports = |method: &str| {
+            methods.is_none_or(|methods| methods.iter().any(|m| m.as_str() == Some(method)))
+        };
+        let authentication = match &self.client_secret {
+            None => EmaClientAuthentication::None,
+            Some(key) if supports("client_secret_basic") => {
+                EmaClientAuthentication::ClientSecretBasic(secret(key))
+            }
+            Some(key) => EmaClientAuthentication::ClientSecretPost(secret(key)),
+        };
+        let resource_server =
+            EmaAuthorizationServer::new(issuer, &metadata.token_endpoint, client_id)
+                .with_client_authentication(authentication);
+        let identity_server =
+            EmaAuthorizationServer::new(&idp.issuer, &idp.token_endpoint, &idp.client_id)
+                .with_client_authentication(match &idp.client_secret {
+                    Some(key) => EmaClientAuthentication::ClientSecretBasic(secret(key)),
+                    None => EmaClientAuthentication::None,
+                });
+        let scopes = if self.scopes.is_empty() {
+            manager.select_scopes(None, &[])
+        } else {
+            self.scopes.clone()
+        };
+        let http = default_oauth_http_client().map_err(auth_error)?;
+        let token = EmaExchangeRequest::new_with_id_token(
+            identity_server,
+            resource_server,
+            url,
+            id_token.expose(),
+        )
+        .with_scopes(scopes)
+        .exchange(&http, &http)
+        .await
+        .map_err(|err| authorization_failed(format!("cross-app access: {err}")))?;
+        // The access token goes where rmcp's manager reads its tokens from, as if it had
+        // obtained it itself; with no refresh token, an expired one leads to a new exchange.
+        let mut granted: Vec<String> = token.scopes.into_iter().collect();
+        granted.sort_unstable();
+        let mut response = serde_json::json!({
+            "access_token": token.access_token.secret(),
+            "token_type": "bearer",
+        });
+        if let Some(lifetime) = token.expires_in {
+            response["expires_in"] = lifetime.as_secs().into();
+        }
+        if !granted.is_empty() {
+            response["scope"] = granted.join(" ").into();
+        }
+        let response: OAuthTokenResponse = serde_json::from_value(response)
+            .map_err(|err| authorization_failed(format!("cross-app access: {err}")))?;
+        let received = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|since| since.as_secs())
+            .ok();
+        let credentials =
+            StoredCredentials::new(client_id.clone(), Some(response), granted, received);
+        StoreAdapter(Arc::clone(&self.store))
+            .save(credentials)
+            .await
+            .map_err(auth_error)?;
+        // With the client configured, rmcp's refresh of the expired token finds no refresh
+        // token and asks for authorization (the request goes out, its 401 leads here again)
+        // instead of failing as unconfigured.
+        manager.configure_client_id(client_id).map_err(auth_error)?;
         Ok(manager)
     }
 
@@ -361,6 +490,51 @@ fn authorization_failed(message: String) -> Error {
 
 fn auth_error(err: AuthError) -> Error {
     authorization_failed(err.to_string())
+}
+
+/// The enterprise identity provider of [`OAuth::cross_app_access`]: where the person signed in,
+/// and this application's registration there. `Debug` never shows the client secret.
+#[derive(Clone)]
+pub struct IdentityProvider {
+    issuer: String,
+    token_endpoint: String,
+    client_id: String,
+    client_secret: Option<Secret>,
+}
+
+impl IdentityProvider {
+    /// The identity provider `issuer` (as its metadata gives it), its token endpoint, and this
+    /// application's client ID there (a public client unless
+    /// [`client_secret`](Self::client_secret) is set).
+    pub fn new(
+        issuer: impl Into<String>,
+        token_endpoint: impl Into<String>,
+        client_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            issuer: issuer.into(),
+            token_endpoint: token_endpoint.into(),
+            client_id: client_id.into(),
+            client_secret: None,
+        }
+    }
+
+    /// The client secret at the identity provider, sent with HTTP Basic authentication.
+    pub fn client_secret(mut self, secret: impl Into<Secret>) -> Self {
+        self.client_secret = Some(secret.into());
+        self
+    }
+}
+
+impl fmt::Debug for IdentityProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IdentityProvider")
+            .field("issuer", &self.issuer)
+            .field("token_endpoint", &self.token_endpoint)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "***"))
+            .finish()
+    }
 }
 
 /// Sends the person to the authorization server and hands back where it redirected them.
@@ -700,5 +874,13 @@ mod tests {
     fn debug_shows_no_secret() {
         let oauth = OAuth::client_credentials("id", "very-secret");
         assert!(!format!("{oauth:?}").contains("very-secret"));
+        let idp = IdentityProvider::new("https://idp", "https://idp/token", "app")
+            .client_secret("idp-secret");
+        let oauth = OAuth::cross_app_access(idp, "id-token", "mcp-app").client_secret("secret-2");
+        let shown = format!("{oauth:?}");
+        assert!(shown.contains("https://idp/token"), "{shown}");
+        for secret in ["idp-secret", "id-token", "secret-2"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
     }
 }

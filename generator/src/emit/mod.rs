@@ -1134,9 +1134,10 @@ fn cargo_toml(model: &Model, options: &EmitOptions, uses: &Dependencies) -> Stri
                  default = [{default}]\n\
                  # The MCP transports over rmcp: Streamable HTTP (`Client::connect_http`) and a child\n\
                  # process over stdio (`Client::spawn_stdio`).\n\
-                 # With OAuth 2.1 through rmcp's `auth` feature, and the loopback listener that\n\
-                 # receives the authorization redirect.\n\
-                 transport-rmcp = [\"dep:rmcp\", \"rmcp/auth\", \"dep:http\", \"dep:reqwest\", \"dep:async-trait\", \"tokio/process\", \"tokio/rt\", \"tokio/net\", \"tokio/io-util\"]\n\
+                 # With OAuth 2.1 through rmcp's `auth` feature (and `auth-enterprise-managed` for\n\
+                 # cross-app access), and the loopback listener that receives the authorization\n\
+                 # redirect.\n\
+                 transport-rmcp = [\"dep:rmcp\", \"rmcp/auth\", \"rmcp/auth-enterprise-managed\", \"dep:oauth2\", \"dep:http\", \"dep:reqwest\", \"dep:async-trait\", \"tokio/process\", \"tokio/rt\", \"tokio/net\", \"tokio/io-util\"]\n\
                  # `OAuth::client_credentials_jwt`: client credentials with `private_key_jwt`.\n\
                  oauth-jwt = [\"transport-rmcp\", \"rmcp/auth-client-credentials-jwt\"]\n\
                  # HTTPS for `connect_http`, with rustls.\n\
@@ -1163,6 +1164,7 @@ fn cargo_toml(model: &Model, options: &EmitOptions, uses: &Dependencies) -> Stri
                  jsonschema = { version = \"0.61\", default-features = false, features = [\"idna\"] }\n\
                  rmcp = { version = \"3.11\", default-features = false, features = [\"client\", \"transport-streamable-http-client-reqwest\", \"transport-child-process\"], optional = true }\n\
                  http = { version = \"1\", optional = true }\n\
+                 oauth2 = { version = \"5\", default-features = false, optional = true }\n\
                  async-trait = { version = \"0.1\", optional = true }\n\
                  reqwest = { version = \"0.13\", default-features = false, optional = true }\n\
                  chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"], optional = true }\n\

@@ -1,0 +1,719 @@
+//! OAuth against a real authorization server and a protected rmcp server on 127.0.0.1: the
+//! authorization code flow through a stand-in browser, refresh of an expired or refused access
+//! token, step-up authorization for a scope a tool requires, the limit on authorizations, and
+//! cross-app access through an enterprise identity provider.
+//! Nothing below the HTTP transport is mocked: the client discovers the authorization server,
+//! follows the authorization URL, exchanges the code and sends its token as it would in use.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, ProtocolVersion,
+    ServerCapabilities, ServerConfig,
+};
+use rmcp::service::RequestContext;
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use rmcp::{ErrorData, RoleServer, ServerHandler};
+use serde_json::{Value, json};
+use toolgen_runtime::{AuthorizationPrompt, BoxFuture, Client, Error, IdentityProvider, OAuth};
+
+/// The pre-registered client of the tests.
+const CLIENT_ID: &str = "desktop-app";
+const CLIENT_SECRET: &str = "client-secret-7f3a";
+/// The scopes the authorization server can grant; a tool may require others, never granted.
+const GRANTABLE: [&str; 2] = ["files:read", "files:write"];
+
+/// The scopes a request needs: `tools/call` of `write` needs write access, of `admin` a scope
+/// that is never granted; everything else (the handshake included) read access.
+fn required_scopes(message: &Value) -> &'static [&'static str] {
+    if message["method"] != "tools/call" {
+        return &["files:read"];
+    }
+    match message["params"]["name"].as_str() {
+        Some("write") => &["files:read", "files:write"],
+        Some("admin") => &["files:read", "admin"],
+        _ => &["files:read"],
+    }
+}
+
+/// An MCP server whose every tool answers with its own name.
+#[derive(Clone)]
+struct Tools;
+
+impl ServerHandler for Tools {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_protocol_version(ProtocolVersion::V_2025_11_25)
+    }
+
+    fn supported_protocol_versions(&self) -> Cow<'static, [ProtocolVersion]> {
+        Cow::Borrowed(ProtocolVersion::known_up_to(&ProtocolVersion::V_2025_11_25))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let text = format!("{} done", request.name);
+        Ok(CallToolResult::success(vec![ContentBlock::text(text)]).into())
+    }
+}
+
+/// An access token the authorization server issued.
+struct Issued {
+    scopes: Vec<String>,
+    expires: Instant,
+}
+
+/// What the authorization server has issued and seen.
+#[derive(Default)]
+struct State {
+    /// The `scope` of every authorization request, in order.
+    authorizations: Vec<String>,
+    /// The `grant_type` of every successful token request, in order.
+    grants: Vec<String>,
+    /// The refresh tokens presented at the token endpoint, in order.
+    refreshed_with: Vec<String>,
+    codes: HashMap<String, Vec<String>>,
+    access: HashMap<String, Issued>,
+    refresh: HashMap<String, Vec<String>>,
+    issued: usize,
+}
+
+impl State {
+    /// Issues an access token (valid `lifetime`) and a refresh token for `scopes`.
+    fn issue(&mut self, scopes: Vec<String>, lifetime: Duration) -> Value {
+        self.issued += 1;
+        let (access, refresh) = (
+            format!("access-{}-x9", self.issued),
+            format!("refresh-{}-x9", self.issued),
+        );
+        let scope = scopes.join(" ");
+        self.access.insert(
+            access.clone(),
+            Issued {
+                scopes: scopes.clone(),
+                expires: Instant::now() + lifetime,
+            },
+        );
+        self.refresh.insert(refresh.clone(), scopes);
+        json!({
+            "access_token": access,
+            "refresh_token": refresh,
+            "token_type": "Bearer",
+            "expires_in": lifetime.as_secs(),
+            "scope": scope,
+        })
+    }
+}
+
+/// The servers of one test: the authorization server and the MCP server on one origin.
+struct Servers {
+    url: String,
+    state: Arc<Mutex<State>>,
+}
+
+impl Servers {
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().expect("state")
+    }
+}
+
+fn form(text: &str) -> HashMap<String, String> {
+    url::form_urlencoded::parse(text.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+fn json_response(status: StatusCode, value: Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        value.to_string(),
+    )
+        .into_response()
+}
+
+/// Starts the servers; access tokens are valid for `lifetime`.
+async fn serve(lifetime: Duration) -> Servers {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let state = Arc::new(Mutex::new(State::default()));
+    let resource_metadata = format!("{base}/.well-known/oauth-protected-resource/mcp");
+
+    let resource = json!({
+        "resource": format!("{base}/mcp"),
+        "authorization_servers": [base],
+    });
+    let metadata = json!({
+        "issuer": base,
+        "authorization_endpoint": format!("{base}/authorize"),
+        "token_endpoint": format!("{base}/token"),
+        "response_types_supported": ["code"],
+        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "code_challenge_methods_supported": ["S256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_post"],
+        "scopes_supported": GRANTABLE,
+    });
+
+    // The authorization endpoint approves at once: it grants the requested scopes it can grant
+    // and redirects back with a code.
+    let shared = Arc::clone(&state);
+    let authorize = move |query: axum::extract::RawQuery| {
+        let state = Arc::clone(&shared);
+        async move {
+            let query = form(query.0.as_deref().unwrap_or(""));
+            let get = |key: &str| query.get(key).cloned().unwrap_or_default();
+            assert_eq!(get("client_id"), CLIENT_ID);
+            assert_eq!(get("response_type"), "code");
+            assert_eq!(get("code_challenge_method"), "S256");
+            assert!(!get("code_challenge").is_empty());
+            let mut state = state.lock().expect("state");
+            state.authorizations.push(get("scope"));
+            let granted = get("scope")
+                .split_whitespace()
+                .filter(|s| GRANTABLE.contains(s))
+                .map(str::to_string)
+                .collect();
+            let code = format!("code-{}", state.authorizations.len());
+            state.codes.insert(code.clone(), granted);
+            let mut redirect = url::Url::parse(&get("redirect_uri")).expect("redirect URI");
+            redirect
+                .query_pairs_mut()
+                .append_pair("code", &code)
+                .append_pair("state", &get("state"));
+            (
+                StatusCode::FOUND,
+                [(header::LOCATION, redirect.to_string())],
+            )
+        }
+    };
+
+    let shared = Arc::clone(&state);
+    let token = move |body: String| {
+        let state = Arc::clone(&shared);
+        async move {
+            let body = form(&body);
+            let get = |key: &str| body.get(key).cloned().unwrap_or_default();
+            if get("client_id") != CLIENT_ID || get("client_secret") != CLIENT_SECRET {
+                return json_response(StatusCode::UNAUTHORIZED, json!({"error": "invalid_client"}));
+            }
+            let mut state = state.lock().expect("state");
+            let scopes = match get("grant_type").as_str() {
+                "authorization_code" => state.codes.remove(&get("code")),
+                "refresh_token" => {
+                    let token = get("refresh_token");
+                    state.refreshed_with.push(token.clone());
+                    state.refresh.remove(&token)
+                }
+                _ => None,
+            };
+            let Some(scopes) = scopes else {
+                return json_response(StatusCode::BAD_REQUEST, json!({"error": "invalid_grant"}));
+            };
+            state.grants.push(get("grant_type"));
+            json_response(StatusCode::OK, state.issue(scopes, lifetime))
+        }
+    };
+
+    // The MCP server's bearer check: an unknown or expired token is 401, a token without the
+    // scopes the request needs is 403 `insufficient_scope`.
+    let shared = Arc::clone(&state);
+    let guard = move |headers: HeaderMap,
+                      request: axum::extract::Request,
+                      next: axum::middleware::Next| {
+        let (state, resource_metadata) = (Arc::clone(&shared), resource_metadata.clone());
+        async move {
+            let (parts, body) = request.into_parts();
+            let bytes = axum::body::to_bytes(body, 1 << 20).await.expect("body");
+            let message: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            let needed = required_scopes(&message);
+            let presented = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.strip_prefix("Bearer "))
+                .map(str::to_string);
+            let refusal = {
+                let state = state.lock().expect("state");
+                match presented.as_ref().and_then(|token| state.access.get(token)) {
+                    Some(issued) if issued.expires <= Instant::now() => Some((
+                        StatusCode::UNAUTHORIZED,
+                        format!(
+                            "Bearer error=\"invalid_token\", scope=\"files:read\", \
+                             resource_metadata=\"{resource_metadata}\""
+                        ),
+                    )),
+                    Some(issued) if needed.iter().all(|s| issued.scopes.iter().any(|g| g == s)) => {
+                        None
+                    }
+                    Some(_) => Some((
+                        StatusCode::FORBIDDEN,
+                        format!(
+                            "Bearer error=\"insufficient_scope\", scope=\"{}\", \
+                             resource_metadata=\"{resource_metadata}\"",
+                            needed.join(" ")
+                        ),
+                    )),
+                    None => Some((
+                        StatusCode::UNAUTHORIZED,
+                        format!(
+                            "Bearer scope=\"files:read\", resource_metadata=\"{resource_metadata}\""
+                        ),
+                    )),
+                }
+            };
+            match refusal {
+                None => {
+                    let request = axum::extract::Request::from_parts(parts, bytes.into());
+                    next.run(request).await
+                }
+                Some((status, challenge)) => {
+                    (status, [(header::WWW_AUTHENTICATE, challenge)]).into_response()
+                }
+            }
+        }
+    };
+
+    let service: StreamableHttpService<Tools, LocalSessionManager> = StreamableHttpService::new(
+        || Ok(Tools),
+        Arc::default(),
+        StreamableHttpServerConfig::default(),
+    );
+    let mcp = axum::Router::new()
+        .nest_service("/mcp", service)
+        .layer(axum::middleware::from_fn(guard));
+    let router = axum::Router::new()
+        .route(
+            "/.well-known/oauth-protected-resource/mcp",
+            axum::routing::get(move || {
+                std::future::ready(json_response(StatusCode::OK, resource.clone()))
+            }),
+        )
+        .route(
+            "/.well-known/oauth-authorization-server",
+            axum::routing::get(move || {
+                std::future::ready(json_response(StatusCode::OK, metadata.clone()))
+            }),
+        )
+        .route("/authorize", axum::routing::get(authorize))
+        .route("/token", axum::routing::post(token))
+        .merge(mcp);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    Servers {
+        url: format!("{base}/mcp"),
+        state,
+    }
+}
+
+/// Stands in for the person's browser: follows the authorization URL to the authorization
+/// server and hands back where it redirects to (no listener: the redirect is read, not followed).
+#[derive(Clone, Default)]
+struct Browser {
+    visits: Arc<AtomicUsize>,
+}
+
+impl AuthorizationPrompt for Browser {
+    fn redirect_uri(&self) -> BoxFuture<'_, Result<String, Error>> {
+        Box::pin(async { Ok("http://127.0.0.1:1/callback".to_string()) })
+    }
+
+    fn authorize<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<String, Error>> {
+        Box::pin(async move {
+            self.visits.fetch_add(1, Ordering::SeqCst);
+            let http = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("HTTP client");
+            let response = http.get(url).send().await.expect("authorization request");
+            assert_eq!(response.status(), StatusCode::FOUND);
+            let location = response.headers()[header::LOCATION]
+                .to_str()
+                .expect("location");
+            Ok(location.to_string())
+        })
+    }
+}
+
+fn oauth(browser: &Browser) -> OAuth {
+    OAuth::authorization_code()
+        .client_id(CLIENT_ID)
+        .client_secret(CLIENT_SECRET)
+        .prompt(browser.clone())
+}
+
+async fn call(client: &Client, tool: &str) -> Result<String, Error> {
+    Ok(client.call_tool_raw(tool, Default::default()).await?.text())
+}
+
+/// Fails when a secret of the tests shows in `text`.
+fn assert_no_secret(text: &str) {
+    for secret in [CLIENT_SECRET, "access-", "refresh-", "code-"] {
+        assert!(!text.contains(secret), "`{secret}` shows in: {text}");
+    }
+}
+
+#[tokio::test]
+async fn an_expired_access_token_is_refreshed_without_a_new_authorization() {
+    // Four seconds: rmcp refreshes a token once less than half its lifetime remains (counted
+    // in whole seconds), so the first call, even on a slow machine, still uses the first token.
+    let servers = serve(Duration::from_secs(4)).await;
+    let browser = Browser::default();
+    let client = Client::connect_http(&servers.url)
+        .oauth(oauth(&browser))
+        .connect()
+        .await
+        .expect("connect");
+    assert_eq!(call(&client, "read").await.expect("call"), "read done");
+    assert_eq!(servers.state().grants, ["authorization_code"]);
+    // The token expires (the server refuses it from then on); the client refreshes it before
+    // the next request, with the refresh token it was given.
+    tokio::time::sleep(Duration::from_millis(4500)).await;
+    assert_eq!(call(&client, "read").await.expect("call"), "read done");
+    let state = servers.state();
+    assert_eq!(state.grants, ["authorization_code", "refresh_token"]);
+    assert_eq!(state.refreshed_with, ["refresh-1-x9"]);
+    assert_eq!(state.authorizations.len(), 1);
+    assert_eq!(browser.visits.load(Ordering::SeqCst), 1);
+    assert_no_secret(&format!("{client:?}"));
+}
+
+#[tokio::test]
+async fn a_refused_access_token_is_refreshed_without_a_new_authorization() {
+    let servers = serve(Duration::from_secs(3600)).await;
+    let browser = Browser::default();
+    let client = Client::connect_http(&servers.url)
+        .oauth(oauth(&browser))
+        .connect()
+        .await
+        .expect("connect");
+    assert_eq!(call(&client, "read").await.expect("call"), "read done");
+    // The resource server stops accepting the token long before its announced expiry (it was
+    // revoked): the 401 makes the client refresh it rather than ask the person again.
+    servers.state().access.clear();
+    assert_eq!(call(&client, "read").await.expect("call"), "read done");
+    let state = servers.state();
+    assert_eq!(state.grants, ["authorization_code", "refresh_token"]);
+    assert_eq!(state.refreshed_with, ["refresh-1-x9"]);
+    assert_eq!(browser.visits.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_tool_that_needs_more_scope_is_authorized_again_with_it() {
+    let servers = serve(Duration::from_secs(3600)).await;
+    let browser = Browser::default();
+    let client = Client::connect_http(&servers.url)
+        .oauth(oauth(&browser))
+        .connect()
+        .await
+        .expect("connect");
+    // The first authorization asks for the scope of the 401's challenge.
+    assert_eq!(servers.state().authorizations, ["files:read"]);
+    assert_eq!(call(&client, "read").await.expect("call"), "read done");
+    // `write` is refused with 403 insufficient_scope; the client asks for the larger scope,
+    // then the call goes through.
+    assert_eq!(call(&client, "write").await.expect("call"), "write done");
+    {
+        let state = servers.state();
+        assert_eq!(state.authorizations.len(), 2);
+        let mut second: Vec<&str> = state.authorizations[1].split_whitespace().collect();
+        second.sort_unstable();
+        assert_eq!(second, ["files:read", "files:write"]);
+        assert_eq!(state.grants, ["authorization_code", "authorization_code"]);
+    }
+    // With the larger scope, both tools work without further authorization.
+    assert_eq!(call(&client, "read").await.expect("call"), "read done");
+    assert_eq!(call(&client, "write").await.expect("call"), "write done");
+    assert_eq!(browser.visits.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_scope_that_is_never_granted_ends_in_a_typed_error_after_the_limit() {
+    let servers = serve(Duration::from_secs(3600)).await;
+    let browser = Browser::default();
+    let client = Client::connect_http(&servers.url)
+        .oauth(oauth(&browser).max_authorizations(2))
+        .connect()
+        .await
+        .expect("connect");
+    assert_eq!(browser.visits.load(Ordering::SeqCst), 1);
+    // The server always wants `admin`, which the authorization server never grants: the
+    // client authorizes twice for the call (its limit), then gives up.
+    let err = tokio::time::timeout(Duration::from_secs(30), call(&client, "admin"))
+        .await
+        .expect("the client gives up")
+        .expect_err("refused");
+    match &err {
+        Error::Unauthorized {
+            status: 403,
+            challenge: Some(challenge),
+        } => {
+            assert!(
+                challenge.contains("error=\"insufficient_scope\""),
+                "{challenge}"
+            );
+            assert!(
+                challenge.contains("scope=\"files:read admin\""),
+                "{challenge}"
+            );
+        }
+        other => panic!("not a 403 Unauthorized: {other:?}"),
+    }
+    assert_eq!(browser.visits.load(Ordering::SeqCst), 3);
+    {
+        let state = servers.state();
+        assert_eq!(state.authorizations.len(), 3);
+        assert!(
+            state.authorizations[1..]
+                .iter()
+                .all(|scope| scope.split_whitespace().any(|s| s == "admin")),
+            "{:?}",
+            state.authorizations
+        );
+    }
+    // Another call starts with a fresh allowance, and the session still works for what the
+    // token allows.
+    assert_eq!(call(&client, "read").await.expect("call"), "read done");
+    assert_no_secret(&format!("{err:?} {err} {client:?}"));
+}
+
+/// The person's ID token from the identity provider, and the application's registration with
+/// the MCP server's authorization server, in the cross-app access test.
+const ID_TOKEN: &str = "id-token-of-ada-5c1e";
+const XAA_CLIENT: &str = "mcp-app";
+const XAA_SECRET: &str = "xaa-secret-91d0";
+
+/// What the identity provider and the authorization server of the cross-app access test saw.
+#[derive(Default)]
+struct Enterprise {
+    /// The form of every token exchange at the identity provider.
+    exchanges: Vec<HashMap<String, String>>,
+    /// The claims of every ID-JAG redeemed at the authorization server.
+    redeemed: Vec<Value>,
+    access: HashMap<String, Instant>,
+}
+
+struct EnterpriseServers {
+    url: String,
+    idp: String,
+    state: Arc<Mutex<Enterprise>>,
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+}
+
+/// An enterprise identity provider (a token endpoint for RFC 8693 exchanges that issues
+/// ID-JAGs) on one origin, and on another an MCP server with its authorization server (a token
+/// endpoint for the RFC 7523 JWT bearer grant, `client_secret_basic`). Access tokens are valid
+/// for `lifetime`. The ID-JAG's signature is not checked: the client does not check it either
+/// (only the authorization server could), so a placeholder stands for it.
+async fn serve_enterprise(lifetime: Duration) -> EnterpriseServers {
+    let idp_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let idp = format!("http://{}", idp_listener.local_addr().expect("address"));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let mcp_url = format!("{base}/mcp");
+    let state = Arc::new(Mutex::new(Enterprise::default()));
+
+    let shared = Arc::clone(&state);
+    let (issuer, audience, resource) = (idp.clone(), base.clone(), mcp_url.clone());
+    let exchange = move |body: String| {
+        let state = Arc::clone(&shared);
+        let (issuer, audience, resource) = (issuer.clone(), audience.clone(), resource.clone());
+        async move {
+            let form = form(&body);
+            let get = |key: &str| form.get(key).cloned().unwrap_or_default();
+            let valid = get("grant_type") == "urn:ietf:params:oauth:grant-type:token-exchange"
+                && get("subject_token") == ID_TOKEN
+                && get("subject_token_type") == "urn:ietf:params:oauth:token-type:id_token"
+                && get("requested_token_type") == "urn:ietf:params:oauth:token-type:id-jag"
+                && get("audience") == audience
+                && get("resource") == resource;
+            state.lock().expect("state").exchanges.push(form.clone());
+            if !valid {
+                return json_response(StatusCode::BAD_REQUEST, json!({"error": "invalid_request"}));
+            }
+            let part = |value: Value| URL_SAFE_NO_PAD.encode(value.to_string());
+            let claims = json!({
+                "iss": issuer, "sub": "ada", "aud": audience, "client_id": XAA_CLIENT,
+                "jti": format!("jag-{}", state.lock().expect("state").exchanges.len()),
+                "iat": now(), "exp": now() + 300, "resource": resource, "scope": get("scope"),
+            });
+            let jag = format!(
+                "{}.{}.{}",
+                part(json!({"alg": "ES256", "typ": "oauth-id-jag+jwt"})),
+                part(claims),
+                URL_SAFE_NO_PAD.encode("signature")
+            );
+            let answer = json!({
+                "access_token": jag,
+                "issued_token_type": "urn:ietf:params:oauth:token-type:id-jag",
+                "token_type": "N_A",
+                "scope": get("scope"),
+            });
+            json_response(StatusCode::OK, answer)
+        }
+    };
+    let idp_router = axum::Router::new().route("/token", axum::routing::post(exchange));
+    tokio::spawn(async move { axum::serve(idp_listener, idp_router).await });
+
+    let resource_metadata = format!("{base}/.well-known/oauth-protected-resource/mcp");
+    let prm = json!({"resource": mcp_url, "authorization_servers": [base]});
+    let metadata = json!({
+        "issuer": base,
+        "authorization_endpoint": format!("{base}/authorize"),
+        "token_endpoint": format!("{base}/token"),
+        "response_types_supported": ["code"],
+        "grant_types_supported": ["urn:ietf:params:oauth:grant-type:jwt-bearer"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic"],
+    });
+    let shared = Arc::clone(&state);
+    let token = move |headers: HeaderMap, body: String| {
+        let state = Arc::clone(&shared);
+        async move {
+            let expected = format!(
+                "Basic {}",
+                STANDARD.encode(format!("{XAA_CLIENT}:{XAA_SECRET}"))
+            );
+            if headers.get(header::AUTHORIZATION).map(|v| v.as_bytes()) != Some(expected.as_bytes())
+            {
+                return json_response(StatusCode::UNAUTHORIZED, json!({"error": "invalid_client"}));
+            }
+            let form = form(&body);
+            let assertion = form.get("assertion").cloned().unwrap_or_default();
+            let claims: Option<Value> = assertion
+                .split('.')
+                .nth(1)
+                .and_then(|payload| URL_SAFE_NO_PAD.decode(payload).ok())
+                .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+            let grant = form.get("grant_type").map(String::as_str);
+            let (Some("urn:ietf:params:oauth:grant-type:jwt-bearer"), Some(claims)) =
+                (grant, claims)
+            else {
+                return json_response(StatusCode::BAD_REQUEST, json!({"error": "invalid_grant"}));
+            };
+            let mut state = state.lock().expect("state");
+            state.redeemed.push(claims.clone());
+            let access = format!("xaa-access-{}", state.redeemed.len());
+            state
+                .access
+                .insert(access.clone(), Instant::now() + lifetime);
+            let answer = json!({
+                "access_token": access,
+                "token_type": "Bearer",
+                "expires_in": lifetime.as_secs(),
+                "scope": claims["scope"],
+            });
+            json_response(StatusCode::OK, answer)
+        }
+    };
+    let shared = Arc::clone(&state);
+    let guard = move |headers: HeaderMap,
+                      request: axum::extract::Request,
+                      next: axum::middleware::Next| {
+        let (state, resource_metadata) = (Arc::clone(&shared), resource_metadata.clone());
+        async move {
+            let valid = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.strip_prefix("Bearer "))
+                .and_then(|token| state.lock().expect("state").access.get(token).copied())
+                .is_some_and(|expires| expires > Instant::now());
+            if valid {
+                return next.run(request).await;
+            }
+            let challenge =
+                format!("Bearer scope=\"files:read\", resource_metadata=\"{resource_metadata}\"");
+            (
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, challenge)],
+            )
+                .into_response()
+        }
+    };
+    let service: StreamableHttpService<Tools, LocalSessionManager> = StreamableHttpService::new(
+        || Ok(Tools),
+        Arc::default(),
+        StreamableHttpServerConfig::default(),
+    );
+    let mcp = axum::Router::new()
+        .nest_service("/mcp", service)
+        .layer(axum::middleware::from_fn(guard));
+    let router = axum::Router::new()
+        .route(
+            "/.well-known/oauth-protected-resource/mcp",
+            axum::routing::get(move || {
+                std::future::ready(json_response(StatusCode::OK, prm.clone()))
+            }),
+        )
+        .route(
+            "/.well-known/oauth-authorization-server",
+            axum::routing::get(move || {
+                std::future::ready(json_response(StatusCode::OK, metadata.clone()))
+            }),
+        )
+        .route("/token", axum::routing::post(token))
+        .merge(mcp);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    EnterpriseServers {
+        url: mcp_url,
+        idp,
+        state,
+    }
+}
+
+#[tokio::test]
+async fn cross_app_access_exchanges_the_id_token_and_does_again_when_the_token_expires() {
+    let servers = serve_enterprise(Duration::from_secs(4)).await;
+    let idp = IdentityProvider::new(&servers.idp, format!("{}/token", servers.idp), "idp-app");
+    let oauth = OAuth::cross_app_access(idp, ID_TOKEN, XAA_CLIENT).client_secret(XAA_SECRET);
+    let client = Client::connect_http(&servers.url)
+        .oauth(oauth.clone())
+        .connect()
+        .await
+        .expect("connect");
+    assert_eq!(call(&client, "read").await.expect("call"), "read done");
+    {
+        let state = servers.state.lock().expect("state");
+        assert_eq!(state.exchanges.len(), 1);
+        let exchange = &state.exchanges[0];
+        // The scope of the server's challenge, asked of the identity provider; this
+        // application's client ID there (a public client).
+        assert_eq!(exchange["scope"], "files:read");
+        assert_eq!(exchange["client_id"], "idp-app");
+        assert_eq!(state.redeemed.len(), 1);
+        assert_eq!(state.redeemed[0]["sub"], "ada");
+    }
+    // The access token expires and there is no refresh token: the client exchanges the ID token
+    // again, without being asked to.
+    tokio::time::sleep(Duration::from_millis(4500)).await;
+    assert_eq!(call(&client, "read").await.expect("call"), "read done");
+    {
+        let state = servers.state.lock().expect("state");
+        assert_eq!(state.exchanges.len(), 2);
+        assert_eq!(state.redeemed.len(), 2);
+    }
+    let shown = format!("{client:?} {oauth:?}");
+    for secret in [ID_TOKEN, XAA_SECRET, "xaa-access-"] {
+        assert!(!shown.contains(secret), "`{secret}` shows in: {shown}");
+    }
+}
