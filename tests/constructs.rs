@@ -155,6 +155,62 @@ fn refs_to_defs_and_to_properties_are_typed_and_recursive() {
 }
 
 #[test]
+fn a_ref_inside_a_subschema_with_an_id_is_read_against_that_id() {
+    use toolgen_fixtures::constructs::refs::tree::{Point, TreeParams};
+    // `located` has `$id: located.json`, so its `#/$defs/point` is its own definition, not the
+    // root's: it is typed, and a point without an integer `x` is not one.
+    let input = json!({"located": {"x": 1}});
+    let params: TreeParams = serde_json::from_value(input.clone()).expect("valid");
+    let located: &Option<Point> = &params.located;
+    assert_eq!(located.as_ref().map(|point| point.x), Some(1));
+    assert_eq!(serde_json::to_value(&params).expect("serializes"), input);
+    assert_eq!(params.validate(), Ok(()));
+    assert!(serde_json::from_value::<TreeParams>(json!({"located": {"x": "1"}})).is_err());
+}
+
+#[test]
+fn null_stays_apart_from_absent_in_types_that_hold_null() {
+    use toolgen_fixtures::constructs::refs::tree::TreeParams;
+    use toolgen_fixtures::constructs::unions::pick::PickParams;
+    // `maybe` is a `$ref` to `{"type": ["string", "null"]}`; `filter` is any value. Both read a
+    // present `null` as a value of their own, not as "left out", and write it back.
+    let with_null = json!({"maybe": null});
+    let params: TreeParams = serde_json::from_value(with_null.clone()).expect("null");
+    assert_eq!(
+        params.maybe.as_ref().map(|maybe| maybe.0.clone()),
+        Some(None)
+    );
+    assert_eq!(
+        serde_json::to_value(&params).expect("serializes"),
+        with_null
+    );
+    assert_eq!(params.validate(), Ok(()));
+    let absent: TreeParams = serde_json::from_value(json!({})).expect("absent");
+    assert!(absent.maybe.is_none());
+    assert_eq!(
+        serde_json::to_value(&absent).expect("serializes"),
+        json!({})
+    );
+    let text: TreeParams = serde_json::from_value(json!({"maybe": "m"})).expect("text");
+    assert_eq!(
+        text.maybe.as_ref().and_then(|maybe| maybe.0.as_deref()),
+        Some("m")
+    );
+
+    let with_null = json!({"shape": {"kind": "circle", "radius": 1.0}, "filter": null});
+    let params: PickParams = serde_json::from_value(with_null.clone()).expect("null");
+    assert_eq!(params.filter, Some(serde_json::Value::Null));
+    assert_eq!(
+        serde_json::to_value(&params).expect("serializes"),
+        with_null
+    );
+    let absent = json!({"shape": {"kind": "circle", "radius": 1.0}});
+    let params: PickParams = serde_json::from_value(absent.clone()).expect("absent");
+    assert_eq!(params.filter, None);
+    assert_eq!(serde_json::to_value(&params).expect("serializes"), absent);
+}
+
+#[test]
 fn messy_real_world_spellings_still_work() {
     use toolgen_fixtures::constructs::messy::inputs::InputsParams;
     let input = json!({"account_id": "a", "accountId": 2.5, "agree": 1, "page": 3, "note": "n", "label": "l", "alias": "x"});

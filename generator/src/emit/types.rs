@@ -140,11 +140,15 @@ pub(crate) fn tool_types(
     items
         .iter_mut()
         .for_each(|item| restore.visit_item_mut(item));
+    let holding_null = types_holding_null(&items);
     for item in &mut items {
         if let syn::Item::Struct(item) = item
             && let Some(keys) = nullable.get(&item.ident.to_string())
         {
             keep_null_apart(item, keys);
+        }
+        if let syn::Item::Struct(item) = item {
+            keep_null_in_value(item, &holding_null);
         }
         if let syn::Item::Struct(item) = item {
             derive_default_with_extra(item);
@@ -1273,6 +1277,137 @@ fn keep_null_apart(item: &mut syn::ItemStruct, keys: &BTreeSet<String>) {
             .map_or(0, |i| i + 1);
         field.attrs.insert(at, syn::parse_quote!(#[doc = #doc]));
         field.attrs.insert(at, syn::parse_quote!(#[doc = ""]));
+    }
+}
+
+/// The names of the types among `items` that read `null` as a value of their own: newtypes and
+/// aliases of `serde_json::Value`, of an `Option` or of another such type, and untagged enums
+/// with a variant that does (typify's type for a `$ref` to any value, or to a nullable schema).
+fn types_holding_null(items: &[syn::Item]) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    // Each round adds the types that hold one found in the round before; nesting is shallow.
+    loop {
+        let before = found.len();
+        for item in items {
+            let (name, holds) = match item {
+                syn::Item::Struct(item) => match &item.fields {
+                    syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => (
+                        &item.ident,
+                        fields
+                            .unnamed
+                            .first()
+                            .is_some_and(|field| holds_null(&field.ty, &found)),
+                    ),
+                    _ => continue,
+                },
+                syn::Item::Type(item) => (&item.ident, holds_null(&item.ty, &found)),
+                syn::Item::Enum(item) if is_untagged(&item.attrs) => (
+                    &item.ident,
+                    item.variants.iter().any(|variant| match &variant.fields {
+                        syn::Fields::Unit => true,
+                        syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => fields
+                            .unnamed
+                            .first()
+                            .is_some_and(|field| holds_null(&field.ty, &found)),
+                        _ => false,
+                    }),
+                ),
+                _ => continue,
+            };
+            if holds {
+                found.insert(name.to_string());
+            }
+        }
+        if found.len() == before {
+            return found;
+        }
+    }
+}
+
+/// Whether deserializing `ty` from `null` gives a value: `serde_json::Value`, `Option<_>`, `()`,
+/// a `Box` of such a type, or one of the local types in `found`.
+fn holds_null(ty: &syn::Type, found: &BTreeSet<String>) -> bool {
+    match ty {
+        syn::Type::Tuple(tuple) => tuple.elems.is_empty(),
+        syn::Type::Path(path) if path.qself.is_none() => {
+            let Some(last) = path.path.segments.last() else {
+                return false;
+            };
+            let name = last.ident.to_string();
+            let segments = path.path.segments.len();
+            match name.as_str() {
+                "Value" => path
+                    .path
+                    .segments
+                    .iter()
+                    .any(|segment| segment.ident == "serde_json"),
+                "Option" => true,
+                "Box" => match &last.arguments {
+                    syn::PathArguments::AngleBracketed(args) => {
+                        args.args.iter().any(|arg| match arg {
+                            syn::GenericArgument::Type(inner) => holds_null(inner, found),
+                            _ => false,
+                        })
+                    }
+                    _ => false,
+                },
+                _ => segments == 1 && found.contains(&name),
+            }
+        }
+        _ => false,
+    }
+}
+
+fn is_untagged(attrs: &[syn::Attribute]) -> bool {
+    super::wire::serde_args(attrs).is_some_and(|args| args.iter().any(|(key, _)| key == "untagged"))
+}
+
+/// For optional fields whose type reads `null` as a value of its own (`Option<serde_json::Value>`,
+/// `Option<T>` for a `$ref` to a nullable or untyped schema), reads a present `null` into that
+/// type (`Some(Value::Null)`), where serde would read it as `None` and the property would then
+/// be left out when written back: `null` and absent are different arguments.
+fn keep_null_in_value(item: &mut syn::ItemStruct, holding_null: &BTreeSet<String>) {
+    let syn::Fields::Named(fields) = &mut item.fields else {
+        return;
+    };
+    for field in &mut fields.named {
+        let Some(args) = super::wire::serde_args(&field.attrs) else {
+            continue;
+        };
+        let skips_none = args.iter().any(|(key, value)| {
+            key == "skip_serializing_if" && value.as_deref().is_some_and(|v| v.ends_with("is_none"))
+        });
+        if !skips_none || args.iter().any(|(key, _)| key == "deserialize_with") {
+            continue;
+        }
+        let inner = option_argument(&field.ty);
+        if !inner.is_some_and(|inner| holds_null(inner, holding_null)) {
+            continue;
+        }
+        field.attrs.push(syn::parse_quote!(
+            #[serde(deserialize_with = "crate::runtime::nullable::some")]
+        ));
+        if !args.iter().any(|(key, _)| key == "default") {
+            field.attrs.push(syn::parse_quote!(#[serde(default)]));
+        }
+    }
+}
+
+/// `T` when `ty` is `Option<T>`.
+fn option_argument(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) if args.args.len() == 1 => Some(inner),
+        _ => None,
     }
 }
 
