@@ -72,6 +72,35 @@ fn types_reject_what_they_can_express() {
     }
 }
 
+/// An integer whose bounds reach past `i64` has a type that holds every value in them: `u64`
+/// for bounds that are not negative, `serde_json::Number` otherwise; `validate()` checks the
+/// bounds and that the number is an integer. An integer without bounds stays `i64`.
+#[test]
+fn integers_with_bounds_past_i64_are_not_refused_by_their_type() {
+    let mut input = valid_check();
+    input["serial"] = json!(10_000_000_000_000_000_000_u64);
+    input["huge"] = json!(1e25);
+    let params: CheckParams = serde_json::from_value(input.clone()).expect("valid");
+    let serial: Option<u64> = params.serial;
+    assert_eq!(serial, Some(10_000_000_000_000_000_000));
+    let huge: Option<&serde_json::Number> = params.huge.as_ref();
+    assert_eq!(huge.and_then(serde_json::Number::as_f64), Some(1e25));
+    assert_eq!(serde_json::to_value(&params).expect("serializes"), input);
+    assert_eq!(params.validate(), Ok(()));
+    for (bad, pointer) in [(json!(1.5), "/huge"), (json!(1e31), "/huge")] {
+        let mut input = valid_check();
+        input["huge"] = bad;
+        let params: CheckParams = serde_json::from_value(input).expect("the type holds it");
+        assert_eq!(pointers(params.validate()), [pointer]);
+    }
+    let mut input = valid_check();
+    input["serial"] = json!(-1);
+    assert!(serde_json::from_value::<CheckParams>(input).is_err());
+    let params: CheckParams = serde_json::from_value(valid_check()).expect("valid");
+    let step: Option<i64> = params.step;
+    assert_eq!(step, Some(15));
+}
+
 /// A constrained string is a plain `String`: its length and pattern are `validate()`'s to check,
 /// as number bounds are, and the field's docs say what they are.
 #[test]
