@@ -446,7 +446,11 @@ fn widen_integers(schema: &mut Value, wide_integer: &str) -> bool {
                 }
                 if fits_u64 {
                     object.insert("minimum".to_string(), Value::from(0));
-                } else if object.get("type") == Some(&Value::from("integer")) {
+                } else if object.get("type") == Some(&Value::from("integer"))
+                    && !["enum", "const", "$ref", "anyOf", "oneOf", "allOf"]
+                        .iter()
+                        .any(|key| object.contains_key(*key))
+                {
                     object.remove("type");
                     object.remove("multipleOf");
                     object.insert(
@@ -1569,6 +1573,11 @@ mod tests {
         assert_eq!(
             widened(json!({"type": "integer", "exclusiveMinimum": -1e19})),
             (json!({"$ref": "#/definitions/Wide"}), true)
+        );
+        // An enum keeps its own typing (its values), only without the bounds.
+        assert_eq!(
+            widened(json!({"type": "integer", "enum": [1, 2], "maximum": 1e30})),
+            (json!({"type": "integer", "enum": [1, 2]}), false)
         );
         // Values of `enum` and `const` are data.
         let data = json!({"const": {"type": "integer", "maximum": 1e30}});
