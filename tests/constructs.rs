@@ -72,6 +72,35 @@ fn types_reject_what_they_can_express() {
     }
 }
 
+/// An integer whose bounds reach past `i64` has a type that holds every value in them: `u64`
+/// for bounds that are not negative, `serde_json::Number` otherwise; `validate()` checks the
+/// bounds and that the number is an integer. An integer without bounds stays `i64`.
+#[test]
+fn integers_with_bounds_past_i64_are_not_refused_by_their_type() {
+    let mut input = valid_check();
+    input["serial"] = json!(10_000_000_000_000_000_000_u64);
+    input["huge"] = json!(1e25);
+    let params: CheckParams = serde_json::from_value(input.clone()).expect("valid");
+    let serial: Option<u64> = params.serial;
+    assert_eq!(serial, Some(10_000_000_000_000_000_000));
+    let huge: Option<&serde_json::Number> = params.huge.as_ref();
+    assert_eq!(huge.and_then(serde_json::Number::as_f64), Some(1e25));
+    assert_eq!(serde_json::to_value(&params).expect("serializes"), input);
+    assert_eq!(params.validate(), Ok(()));
+    for (bad, pointer) in [(json!(1.5), "/huge"), (json!(1e31), "/huge")] {
+        let mut input = valid_check();
+        input["huge"] = bad;
+        let params: CheckParams = serde_json::from_value(input).expect("the type holds it");
+        assert_eq!(pointers(params.validate()), [pointer]);
+    }
+    let mut input = valid_check();
+    input["serial"] = json!(-1);
+    assert!(serde_json::from_value::<CheckParams>(input).is_err());
+    let params: CheckParams = serde_json::from_value(valid_check()).expect("valid");
+    let step: Option<i64> = params.step;
+    assert_eq!(step, Some(15));
+}
+
 /// A constrained string is a plain `String`: its length and pattern are `validate()`'s to check,
 /// as number bounds are, and the field's docs say what they are.
 #[test]
@@ -152,6 +181,62 @@ fn refs_to_defs_and_to_properties_are_typed_and_recursive() {
         serde_json::from_value(json!({"secondary": {"label": "too long"}})).expect("reads");
     let violations = too_long.validate().expect_err("maxLength");
     assert_eq!(violations[0].pointer, "/secondary/label");
+}
+
+#[test]
+fn a_ref_inside_a_subschema_with_an_id_is_read_against_that_id() {
+    use toolgen_fixtures::constructs::refs::tree::{Point, TreeParams};
+    // `located` has `$id: located.json`, so its `#/$defs/point` is its own definition, not the
+    // root's: it is typed, and a point without an integer `x` is not one.
+    let input = json!({"located": {"x": 1}});
+    let params: TreeParams = serde_json::from_value(input.clone()).expect("valid");
+    let located: &Option<Point> = &params.located;
+    assert_eq!(located.as_ref().map(|point| point.x), Some(1));
+    assert_eq!(serde_json::to_value(&params).expect("serializes"), input);
+    assert_eq!(params.validate(), Ok(()));
+    assert!(serde_json::from_value::<TreeParams>(json!({"located": {"x": "1"}})).is_err());
+}
+
+#[test]
+fn null_stays_apart_from_absent_in_types_that_hold_null() {
+    use toolgen_fixtures::constructs::refs::tree::TreeParams;
+    use toolgen_fixtures::constructs::unions::pick::PickParams;
+    // `maybe` is a `$ref` to `{"type": ["string", "null"]}`; `filter` is any value. Both read a
+    // present `null` as a value of their own, not as "left out", and write it back.
+    let with_null = json!({"maybe": null});
+    let params: TreeParams = serde_json::from_value(with_null.clone()).expect("null");
+    assert_eq!(
+        params.maybe.as_ref().map(|maybe| maybe.0.clone()),
+        Some(None)
+    );
+    assert_eq!(
+        serde_json::to_value(&params).expect("serializes"),
+        with_null
+    );
+    assert_eq!(params.validate(), Ok(()));
+    let absent: TreeParams = serde_json::from_value(json!({})).expect("absent");
+    assert!(absent.maybe.is_none());
+    assert_eq!(
+        serde_json::to_value(&absent).expect("serializes"),
+        json!({})
+    );
+    let text: TreeParams = serde_json::from_value(json!({"maybe": "m"})).expect("text");
+    assert_eq!(
+        text.maybe.as_ref().and_then(|maybe| maybe.0.as_deref()),
+        Some("m")
+    );
+
+    let with_null = json!({"shape": {"kind": "circle", "radius": 1.0}, "filter": null});
+    let params: PickParams = serde_json::from_value(with_null.clone()).expect("null");
+    assert_eq!(params.filter, Some(serde_json::Value::Null));
+    assert_eq!(
+        serde_json::to_value(&params).expect("serializes"),
+        with_null
+    );
+    let absent = json!({"shape": {"kind": "circle", "radius": 1.0}});
+    let params: PickParams = serde_json::from_value(absent.clone()).expect("absent");
+    assert_eq!(params.filter, None);
+    assert_eq!(serde_json::to_value(&params).expect("serializes"), absent);
 }
 
 #[test]

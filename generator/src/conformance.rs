@@ -22,10 +22,7 @@ use crate::load::{Origin, Tool};
 use crate::model::{self, ModelOptions};
 use crate::overlay::Formats;
 
-/// An RFC 3986 resolver, to tell references to other documents from those inside one.
-#[path = "uri.rs"]
-mod uri;
-use uri::resolve_uri;
+use crate::uri::resolve_uri;
 
 /// One test group of the suite.
 #[derive(Debug, Clone)]

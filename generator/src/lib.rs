@@ -35,6 +35,7 @@ pub mod renames;
 pub mod render;
 pub mod report;
 pub mod synth;
+mod uri;
 pub mod write;
 
 use std::path::{Path, PathBuf};

@@ -1450,6 +1450,7 @@ fn definitions(
         } else {
             *output_validation_schema = Some(checked);
         }
+        localize_refs(&mut root);
         let mut renames: BTreeMap<String, String> = BTreeMap::new();
         renames.insert("#".to_string(), format!("#/definitions/{root_name}"));
         renames.insert(String::new(), format!("#/definitions/{root_name}"));
@@ -1512,6 +1513,120 @@ fn definitions(
     }
     result.extend(hoisted_all);
     result
+}
+
+/// The base URI of a schema without `$id`, as in the runtime's validator.
+const DEFAULT_BASE: &str = "urn:toolgen:schema";
+
+/// Rewrites every `$ref` that names a place inside `root` through the base URIs its `$id`s set
+/// or through an anchor into the plain local pointer that hoisting reads (`#/properties/foo/
+/// definitions/inner` for a `#/definitions/inner` written inside `properties/foo`, whose `$id`
+/// makes it a resource of its own; `#/$defs/a` for `other.json#a`). Without this, such a
+/// reference would be read against the whole document and miss (typed as any value) or, worse,
+/// hit another schema. A reference to another document is left as written.
+fn localize_refs(root: &mut Value) {
+    let dialect = root.get("$schema").and_then(Value::as_str).unwrap_or("");
+    let index = {
+        let mut index = RefIndex {
+            // Drafts 4 to 7 ignore every keyword beside `$ref`, `$id` included; draft 4
+            // spells it `id`.
+            siblings_ignored: dialect.starts_with("http://json-schema.org/draft-0"),
+            id_keyword: if dialect.starts_with("http://json-schema.org/draft-04") {
+                "id"
+            } else {
+                "$id"
+            },
+            ..RefIndex::default()
+        };
+        index.walk(root, DEFAULT_BASE, String::new());
+        index
+    };
+    for (at, target) in &index.refs {
+        let Some(local) = index.locate(target) else {
+            continue;
+        };
+        if let Some(Value::Object(object)) = root.pointer_mut(at) {
+            object.insert("$ref".to_string(), Value::String(format!("#{local}")));
+        }
+    }
+}
+
+/// The resources, anchors and references of one document, by absolute URI.
+#[derive(Default)]
+struct RefIndex {
+    siblings_ignored: bool,
+    id_keyword: &'static str,
+    /// Absolute URI (no fragment) → JSON pointer of the resource.
+    resources: BTreeMap<String, String>,
+    /// Absolute URI with the anchor as fragment → JSON pointer.
+    anchors: BTreeMap<String, String>,
+    /// JSON pointer of each object holding a `$ref`, and the reference made absolute.
+    refs: Vec<(String, String)>,
+}
+
+impl RefIndex {
+    fn walk(&mut self, schema: &Value, base: &str, pointer: String) {
+        match schema {
+            Value::Object(object) => {
+                let mut base = base.to_string();
+                let reference = object.get("$ref").and_then(Value::as_str);
+                let id = object.get(self.id_keyword).and_then(Value::as_str);
+                if let Some(id) = id.filter(|_| !(self.siblings_ignored && reference.is_some())) {
+                    let uri = crate::uri::resolve_uri(&base, id);
+                    let (document, anchor) = uri.split_once('#').unwrap_or((&uri, ""));
+                    // Drafts 6 and 7 name anchors with `$id: "#name"`.
+                    if !anchor.is_empty() {
+                        self.anchors
+                            .insert(format!("{document}#{anchor}"), pointer.clone());
+                    }
+                    if !id.starts_with('#') {
+                        base = document.to_string();
+                        self.resources.insert(base.clone(), pointer.clone());
+                    }
+                }
+                if pointer.is_empty() {
+                    self.resources.entry(base.clone()).or_default();
+                }
+                for keyword in ["$anchor", "$dynamicAnchor"] {
+                    if let Some(Value::String(anchor)) = object.get(keyword) {
+                        self.anchors
+                            .insert(format!("{base}#{anchor}"), pointer.clone());
+                    }
+                }
+                if let Some(reference) = reference {
+                    self.refs
+                        .push((pointer.clone(), crate::uri::resolve_uri(&base, reference)));
+                }
+                for (key, value) in object {
+                    // Values of these keywords are data, not schemas.
+                    if !matches!(key.as_str(), "enum" | "const" | "default" | "examples") {
+                        self.walk(value, &base, format!("{pointer}/{}", pointer_token(key)));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (at, item) in items.iter().enumerate() {
+                    self.walk(item, base, format!("{pointer}/{at}"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The local JSON pointer that the absolute reference `target` names, if it is inside the
+    /// document.
+    fn locate(&self, target: &str) -> Option<String> {
+        let (document, fragment) = target.split_once('#').unwrap_or((target, ""));
+        let resource = self.resources.get(document)?;
+        let fragment = crate::uri::percent_decode(fragment);
+        if fragment.is_empty() {
+            Some(resource.clone())
+        } else if fragment.starts_with('/') {
+            Some(format!("{resource}{fragment}"))
+        } else {
+            self.anchors.get(target).cloned()
+        }
+    }
 }
 
 fn ref_to(name: &str) -> Value {
@@ -1643,6 +1758,78 @@ mod tests {
         crate::load::parse_file("p", "p/tools.json", &bytes, &mut parsed, &mut diagnostics);
         assert!(diagnostics.is_empty(), "{diagnostics}");
         build(&parsed)
+    }
+
+    #[test]
+    fn refs_resolve_against_the_base_uri_their_ids_set() {
+        // `#/definitions/inner` inside `foo` names foo's own definition (its `$id` makes it a
+        // resource); `item.json` and `#point` name places of this document too.
+        let model = model_of(serde_json::json!([{
+            "name": "t",
+            "inputSchema": {
+                "$id": "http://example.com/root.json",
+                "type": "object",
+                "properties": {
+                    "foo": {
+                        "$id": "foo.json",
+                        "definitions": {"inner": {"type": "object", "properties": {"bar": {"type": "string"}}}},
+                        "allOf": [{"$ref": "#/definitions/inner"}]
+                    },
+                    "item": {"$ref": "item.json"},
+                    "point": {"$ref": "http://example.com/root.json#point"},
+                    "far": {"$ref": "http://example.org/other.json"}
+                },
+                "$defs": {
+                    "item": {"$id": "item.json", "type": "integer"},
+                    "point": {"$anchor": "point", "type": "number"}
+                }
+            }
+        }]));
+        let op = &model.providers[0].root.operations[0];
+        let find = |name: &str| {
+            op.definitions
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, schema)| schema.clone())
+                .unwrap_or_else(|| panic!("no definition {name}: {:?}", op.definitions))
+        };
+        assert_eq!(find("Inner")["properties"]["bar"]["type"], "string");
+        let root = find(&op.params_type);
+        let foo = &root["properties"]["foo"];
+        let foo = match foo.get("$ref").and_then(Value::as_str) {
+            Some(target) => find(target.trim_start_matches("#/definitions/")),
+            None => foo.clone(),
+        };
+        assert_eq!(foo["allOf"][0]["$ref"], "#/definitions/Inner");
+        assert_eq!(root["properties"]["item"]["$ref"], "#/definitions/Item");
+        assert_eq!(root["properties"]["point"]["$ref"], "#/definitions/Point");
+        // Another document is not in this one: any value, with a note.
+        assert_eq!(root["properties"]["far"], serde_json::json!({}));
+        assert!(op.notes.iter().any(|n| n.message.contains("other.json")));
+        // `validate()` keeps the references as written.
+        assert_eq!(
+            op.validation_schema["properties"]["foo"]["allOf"][0]["$ref"],
+            "#/definitions/inner"
+        );
+    }
+
+    #[test]
+    fn a_draft_7_ref_ignores_the_id_beside_it() {
+        let model = model_of(serde_json::json!([{
+            "name": "t",
+            "inputSchema": {
+                "$schema": "http://json-schema.org/draft-07/schema#",
+                "$id": "http://example.com/root.json",
+                "type": "object",
+                "definitions": {"a": {"type": "integer"}},
+                "properties": {
+                    "x": {"$id": "elsewhere/", "$ref": "#/definitions/a"}
+                }
+            }
+        }]));
+        let op = &model.providers[0].root.operations[0];
+        let root = &op.definitions[0].1;
+        assert_eq!(root["properties"]["x"]["$ref"], "#/definitions/A");
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! URI references (RFC 3986): resolves `$id`, `$ref` and `$dynamicRef` for the conformance
-//! harness, which tells references to other documents (the suite's remotes) from those inside
-//! one. The runtime's validator resolves references itself (the jsonschema crate).
+//! URI references (RFC 3986): resolves `$id`, `$ref` and `$dynamicRef`, for the model (which
+//! turns references through `$id`s and anchors into local pointers) and for the conformance
+//! harness (which tells references to other documents, the suite's remotes, from those inside
+//! one). The runtime's validator resolves references itself (the jsonschema crate).
 
 /// The parts of a URI reference (RFC 3986, section 3).
 struct UriParts<'a> {
@@ -126,4 +127,44 @@ pub(crate) fn resolve_uri(base: &str, reference: &str) -> String {
         out.push_str(fragment);
     }
     out
+}
+
+/// Decodes the `%XX` escapes of a URI fragment (a JSON pointer in a `$ref` may be written with
+/// them); an escape that is not two hex digits, or bytes that are not UTF-8, stay as written.
+pub(crate) fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let hex = bytes
+            .get(index + 1..index + 3)
+            .filter(|pair| pair.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|pair| std::str::from_utf8(pair).ok())
+            .and_then(|pair| u8::from_str_radix(pair, 16).ok());
+        match (bytes[index], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                index += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_decode;
+
+    #[test]
+    fn percent_escapes_decode_and_malformed_ones_stay() {
+        assert_eq!(percent_decode("/$defs/a%20b"), "/$defs/a b");
+        assert_eq!(percent_decode("/%25%22"), "/%\"");
+        assert_eq!(percent_decode("/a%2"), "/a%2");
+        assert_eq!(percent_decode("/a%+1"), "/a%+1");
+        assert_eq!(percent_decode("/%ff"), "/%ff");
+    }
 }

@@ -64,6 +64,30 @@ pub(crate) fn tool_types(
         settings.with_replacement(alias, path, enum_impls());
     }
 
+    // Integers whose bounds reach past `i64` and `u64` are `serde_json::Number`s, through a
+    // definition of a name no other definition of the tool has.
+    let taken: BTreeSet<&str> = op
+        .definitions
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .chain(op.local_enums.iter().map(|e| e.name.as_str()))
+        .chain(op.shared_enums.iter().map(String::as_str))
+        .chain(op.shared_objects.iter().map(String::as_str))
+        .chain(op.external_enums.keys().map(String::as_str))
+        .chain(op.aliases.keys().map(String::as_str))
+        .collect();
+    let wide_integer = (1..)
+        .map(|n| match n {
+            1 => "WideInteger".to_string(),
+            n => format!("WideInteger{n}"),
+        })
+        .find(|name| !taken.contains(name.as_str()))
+        .unwrap_or_default();
+    settings.with_replacement(
+        &wide_integer,
+        "::serde_json::Number",
+        std::iter::empty::<TypeSpaceImpl>(),
+    );
     let roots = 1 + usize::from(op.output_type.is_some());
     let base_pointer = |index: usize, name: &str| match index {
         0 => "/inputSchema".to_string(),
@@ -81,7 +105,7 @@ pub(crate) fn tool_types(
             any_of_as_one_of,
             open_branches,
         };
-        let prepared = prepare(op, root_docs, options, widening);
+        let prepared = prepare(op, root_docs, options, widening, &wide_integer);
         let result = convert(&settings, &prepared.definitions);
         let done = result.is_ok();
         attempt = Some((prepared, result));
@@ -140,11 +164,15 @@ pub(crate) fn tool_types(
     items
         .iter_mut()
         .for_each(|item| restore.visit_item_mut(item));
+    let holding_null = types_holding_null(&items);
     for item in &mut items {
         if let syn::Item::Struct(item) = item
             && let Some(keys) = nullable.get(&item.ident.to_string())
         {
             keep_null_apart(item, keys);
+        }
+        if let syn::Item::Struct(item) = item {
+            keep_null_in_value(item, &holding_null);
         }
         if let syn::Item::Struct(item) = item {
             derive_default_with_extra(item);
@@ -181,13 +209,16 @@ fn prepare(
     root_docs: &[(String, String)],
     options: &DocOptions,
     widening: Widening,
+    wide_integer: &str,
 ) -> Prepared {
     let mut definitions: Vec<(String, Value)> = Vec::new();
     let mut wire_names = BTreeMap::new();
     let mut nullable: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut wide = false;
     for (name, schema) in &op.definitions {
         let mut schema = schema.clone();
         widen(&mut schema, widening);
+        wide |= widen_integers(&mut schema, wide_integer);
         sanitize_descriptions(&mut schema, options);
         if let Some((_, doc)) = root_docs.iter().find(|(root, _)| root == name) {
             set_root_doc(&mut schema, doc);
@@ -211,6 +242,9 @@ fn prepare(
         if !definitions.iter().any(|(existing, _)| existing == name) {
             definitions.push((name.clone(), Value::Bool(true)));
         }
+    }
+    if wide {
+        definitions.push((wide_integer.to_string(), Value::Bool(true)));
     }
     Prepared {
         definitions,
@@ -366,6 +400,89 @@ fn relax_mixed_enums(schema: &mut Value) -> bool {
         _ => {}
     }
     changed
+}
+
+/// Gives an `integer` whose bounds do not fit `i64` a type that holds them: `u64` when they
+/// are not negative and fit it, otherwise `serde_json::Number` (the `$ref` to `wide_integer`,
+/// which typify replaces), so that a valid value is never refused by its type. Only typify's
+/// copy changes: `validate()` checks the bounds as written. An integer without bounds stays
+/// `i64`, as users expect; true when a `$ref` to `wide_integer` was written.
+fn widen_integers(schema: &mut Value, wide_integer: &str) -> bool {
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    const TWO_64: f64 = 18_446_744_073_709_551_616.0;
+    let mut wrote = false;
+    match schema {
+        Value::Object(object) => {
+            let integer = match object.get("type") {
+                Some(Value::String(t)) => t == "integer",
+                Some(Value::Array(types)) => {
+                    types.iter().any(|t| t == "integer")
+                        && types.iter().all(|t| t == "integer" || t == "null")
+                }
+                _ => false,
+            };
+            let number = |key: &str| object.get(key).filter(|v| v.is_number());
+            let f = |value: &Value| value.as_f64().unwrap_or(f64::NAN);
+            let (min, emin) = (number("minimum"), number("exclusiveMinimum"));
+            let (max, emax) = (number("maximum"), number("exclusiveMaximum"));
+            let fits_i64 = min.is_none_or(|v| v.is_i64() || f(v) >= -TWO_63)
+                && emin.is_none_or(|v| v.is_i64() || f(v) >= -TWO_63)
+                && max.is_none_or(|v| v.is_i64() || f(v) < TWO_63)
+                && emax.is_none_or(|v| v.is_i64() || f(v) <= TWO_63);
+            let not_negative =
+                min.is_some_and(|v| f(v) > -1.0) || emin.is_some_and(|v| f(v) >= -1.0);
+            let fits_u64 = not_negative
+                && max.is_none_or(|v| v.is_u64() || f(v) < TWO_64)
+                && emax.is_none_or(|v| v.is_u64() || f(v) <= TWO_64);
+            if integer && !fits_i64 {
+                for key in [
+                    "minimum",
+                    "exclusiveMinimum",
+                    "maximum",
+                    "exclusiveMaximum",
+                    "format",
+                ] {
+                    object.remove(key);
+                }
+                if fits_u64 {
+                    object.insert("minimum".to_string(), Value::from(0));
+                } else if object.get("type") == Some(&Value::from("integer"))
+                    && !["enum", "const", "$ref", "anyOf", "oneOf", "allOf"]
+                        .iter()
+                        .any(|key| object.contains_key(*key))
+                {
+                    object.remove("type");
+                    object.remove("multipleOf");
+                    object.insert(
+                        "$ref".to_string(),
+                        Value::String(format!("#/definitions/{wide_integer}")),
+                    );
+                    wrote = true;
+                }
+            }
+            for (key, child) in object.iter_mut() {
+                match (key.as_str(), child) {
+                    ("enum" | "const" | "default" | "examples", _) => {}
+                    (
+                        "properties" | "patternProperties" | "$defs" | "definitions",
+                        Value::Object(map),
+                    ) => {
+                        for child in map.values_mut() {
+                            wrote |= widen_integers(child, wide_integer);
+                        }
+                    }
+                    (_, child) => wrote |= widen_integers(child, wide_integer),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                wrote |= widen_integers(item, wide_integer);
+            }
+        }
+        _ => {}
+    }
+    wrote
 }
 
 /// A schema with no `type` and nothing that shapes a value (only bounds, lengths, patterns,
@@ -1276,9 +1393,194 @@ fn keep_null_apart(item: &mut syn::ItemStruct, keys: &BTreeSet<String>) {
     }
 }
 
+/// The names of the types among `items` that read `null` as a value of their own: newtypes and
+/// aliases of `serde_json::Value`, of an `Option` or of another such type, and untagged enums
+/// with a variant that does (typify's type for a `$ref` to any value, or to a nullable schema).
+fn types_holding_null(items: &[syn::Item]) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    // Each round adds the types that hold one found in the round before; nesting is shallow.
+    loop {
+        let before = found.len();
+        for item in items {
+            let (name, holds) = match item {
+                syn::Item::Struct(item) => match &item.fields {
+                    syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => (
+                        &item.ident,
+                        fields
+                            .unnamed
+                            .first()
+                            .is_some_and(|field| holds_null(&field.ty, &found)),
+                    ),
+                    _ => continue,
+                },
+                syn::Item::Type(item) => (&item.ident, holds_null(&item.ty, &found)),
+                syn::Item::Enum(item) if is_untagged(&item.attrs) => (
+                    &item.ident,
+                    item.variants.iter().any(|variant| match &variant.fields {
+                        syn::Fields::Unit => true,
+                        syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => fields
+                            .unnamed
+                            .first()
+                            .is_some_and(|field| holds_null(&field.ty, &found)),
+                        _ => false,
+                    }),
+                ),
+                _ => continue,
+            };
+            if holds {
+                found.insert(name.to_string());
+            }
+        }
+        if found.len() == before {
+            return found;
+        }
+    }
+}
+
+/// Whether deserializing `ty` from `null` gives a value: `serde_json::Value`, `Option<_>`, `()`,
+/// a `Box` of such a type, or one of the local types in `found`.
+fn holds_null(ty: &syn::Type, found: &BTreeSet<String>) -> bool {
+    match ty {
+        syn::Type::Tuple(tuple) => tuple.elems.is_empty(),
+        syn::Type::Path(path) if path.qself.is_none() => {
+            let Some(last) = path.path.segments.last() else {
+                return false;
+            };
+            let name = last.ident.to_string();
+            let segments = path.path.segments.len();
+            match name.as_str() {
+                "Value" => path
+                    .path
+                    .segments
+                    .iter()
+                    .any(|segment| segment.ident == "serde_json"),
+                "Option" => true,
+                "Box" => match &last.arguments {
+                    syn::PathArguments::AngleBracketed(args) => {
+                        args.args.iter().any(|arg| match arg {
+                            syn::GenericArgument::Type(inner) => holds_null(inner, found),
+                            _ => false,
+                        })
+                    }
+                    _ => false,
+                },
+                _ => segments == 1 && found.contains(&name),
+            }
+        }
+        _ => false,
+    }
+}
+
+fn is_untagged(attrs: &[syn::Attribute]) -> bool {
+    super::wire::serde_args(attrs).is_some_and(|args| args.iter().any(|(key, _)| key == "untagged"))
+}
+
+/// For optional fields whose type reads `null` as a value of its own (`Option<serde_json::Value>`,
+/// `Option<T>` for a `$ref` to a nullable or untyped schema), reads a present `null` into that
+/// type (`Some(Value::Null)`), where serde would read it as `None` and the property would then
+/// be left out when written back: `null` and absent are different arguments.
+fn keep_null_in_value(item: &mut syn::ItemStruct, holding_null: &BTreeSet<String>) {
+    let syn::Fields::Named(fields) = &mut item.fields else {
+        return;
+    };
+    for field in &mut fields.named {
+        let Some(args) = super::wire::serde_args(&field.attrs) else {
+            continue;
+        };
+        let skips_none = args.iter().any(|(key, value)| {
+            key == "skip_serializing_if" && value.as_deref().is_some_and(|v| v.ends_with("is_none"))
+        });
+        if !skips_none || args.iter().any(|(key, _)| key == "deserialize_with") {
+            continue;
+        }
+        let inner = option_argument(&field.ty);
+        if !inner.is_some_and(|inner| holds_null(inner, holding_null)) {
+            continue;
+        }
+        field.attrs.push(syn::parse_quote!(
+            #[serde(deserialize_with = "crate::runtime::nullable::some")]
+        ));
+        if !args.iter().any(|(key, _)| key == "default") {
+            field.attrs.push(syn::parse_quote!(#[serde(default)]));
+        }
+    }
+}
+
+/// `T` when `ty` is `Option<T>`.
+fn option_argument(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) if args.args.len() == 1 => Some(inner),
+        _ => None,
+    }
+}
+
 /// The value of a field's `#[serde(rename = "...")]`, if it has one.
 fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     super::wire::serde_args(attrs)?
         .into_iter()
         .find_map(|(key, value)| if key == "rename" { value } else { None })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::widen_integers;
+
+    fn widened(mut schema: serde_json::Value) -> (serde_json::Value, bool) {
+        let wrote = widen_integers(&mut schema, "Wide");
+        (schema, wrote)
+    }
+
+    #[test]
+    fn only_integers_whose_bounds_do_not_fit_i64_are_widened() {
+        // Within `i64`, exactly to its ends, or without bounds: as written.
+        for schema in [
+            json!({"type": "integer"}),
+            json!({"type": "integer", "minimum": -9_223_372_036_854_775_808_i64, "maximum": 9_223_372_036_854_775_807_i64}),
+            json!({"type": "integer", "minimum": 0, "maximum": 100}),
+            json!({"type": "number", "maximum": 1e30}),
+        ] {
+            assert_eq!(widened(schema.clone()), (schema, false));
+        }
+        // Not negative and within `u64`: `u64`.
+        assert_eq!(
+            widened(
+                json!({"type": "integer", "minimum": 5, "maximum": 10_000_000_000_000_000_000_u64})
+            ),
+            (json!({"type": "integer", "minimum": 0}), false)
+        );
+        // Past both: `serde_json::Number`, also inside properties and items.
+        assert_eq!(
+            widened(
+                json!({"type": "object", "properties": {"n": {"type": "array", "items": {"type": "integer", "maximum": 1e30, "description": "d"}}}})
+            ),
+            (
+                json!({"type": "object", "properties": {"n": {"type": "array", "items": {"$ref": "#/definitions/Wide", "description": "d"}}}}),
+                true
+            )
+        );
+        assert_eq!(
+            widened(json!({"type": "integer", "exclusiveMinimum": -1e19})),
+            (json!({"$ref": "#/definitions/Wide"}), true)
+        );
+        // An enum keeps its own typing (its values), only without the bounds.
+        assert_eq!(
+            widened(json!({"type": "integer", "enum": [1, 2], "maximum": 1e30})),
+            (json!({"type": "integer", "enum": [1, 2]}), false)
+        );
+        // Values of `enum` and `const` are data.
+        let data = json!({"const": {"type": "integer", "maximum": 1e30}});
+        assert_eq!(widened(data.clone()), (data, false));
+    }
 }
