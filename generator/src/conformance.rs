@@ -46,6 +46,12 @@ pub struct FileResult {
     pub reasons: BTreeMap<String, usize>,
     /// Descriptions of failed tests, for reading.
     pub failures: Vec<String>,
+    /// Valid instances that `validate()` refused (on the instance as JSON).
+    pub refused_by_validate: usize,
+    /// Valid instances that `validate()` accepts but the generated type cannot hold.
+    pub refused_by_type_only: usize,
+    /// Invalid instances that were accepted.
+    pub accepted_invalid: usize,
 }
 
 /// The whole run.
@@ -102,6 +108,20 @@ impl Report {
         let _ = writeln!(
             out,
             "\ntotal: {passed} passed, {failed} failed, {unsupported} unsupported ({rate:.1}% passed)"
+        );
+        let (by_validate, by_type, accepted) =
+            self.files.values().fold((0, 0, 0), |(v, t, a), r| {
+                (
+                    v + r.refused_by_validate,
+                    t + r.refused_by_type_only,
+                    a + r.accepted_invalid,
+                )
+            });
+        let _ = writeln!(
+            out,
+            "valid instances refused: {} ({by_validate} by validate(), {by_type} only by the \
+             generated type); invalid instances accepted: {accepted}",
+            by_validate + by_type
         );
         // Unsupported tests did not pass, so they count as failed in the closing line.
         let _ = write!(out, "{passed} passed, {} failed", failed + unsupported);
@@ -488,6 +508,15 @@ pub fn run(suite: &Path, work: &Path, options: &Options) -> Result<Report, Strin
             } else {
                 !(outcome.deserialized && outcome.validated)
             };
+            if !ok && *valid {
+                if outcome.schema_valid {
+                    entry.refused_by_type_only += 1;
+                } else {
+                    entry.refused_by_validate += 1;
+                }
+            } else if !ok {
+                entry.accepted_invalid += 1;
+            }
             if ok {
                 entry.passed += 1;
             } else {
@@ -510,6 +539,8 @@ struct Outcome {
     deserialized: bool,
     validated: bool,
     round_trip: bool,
+    /// `validate()`'s verdict on the instance as JSON, before any typing.
+    schema_valid: bool,
 }
 
 /// Group index → (module file, Rust path of the type, tool name).
@@ -705,14 +736,16 @@ fn write_driver(groups: &[Group], types: &Types, work: &Path) -> Result<(), Stri
         let _ = writeln!(cases, "        {index} => check::<{path}>(data),");
         let _ = writeln!(
             impls,
-            "impl Validate for {path} {{ fn valid(&self) -> bool {{ self.validate().is_ok() }} }}"
+            "impl Validate for {path} {{ fn valid(&self) -> bool {{ self.validate().is_ok() }} \
+             fn schema_valid(data: &serde_json::Value) -> bool {{ \
+             conformance_types::runtime::Validator::new(<{path}>::SCHEMA).is_valid(data) }} }}"
         );
     }
     let _ = groups;
     let main = format!(
         "//! Runs each instance through its group's generated type and prints one JSON line each.\n\
          use std::io::BufRead;\n\
-         trait Validate {{ fn valid(&self) -> bool; }}\n\
+         trait Validate {{ fn valid(&self) -> bool; fn schema_valid(data: &serde_json::Value) -> bool; }}\n\
          {impls}\n\
          fn equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {{\n\
              use serde_json::Value::*;\n\
@@ -723,7 +756,8 @@ fn write_driver(groups: &[Group], types: &Types, work: &Path) -> Result<(), Stri
                  _ => a == b,\n\
              }}\n\
          }}\n\
-         fn check<T: serde::de::DeserializeOwned + serde::Serialize + Validate>(data: &serde_json::Value) -> (bool, bool, bool) {{\n\
+         fn check<T: serde::de::DeserializeOwned + serde::Serialize + Validate>(data: &serde_json::Value) -> (bool, bool, bool, bool) {{\n\
+             let schema = T::schema_valid(data);\n\
              // Read as the client reads a result: again with integral floats as integers.\n\
              let parsed = serde_json::from_value::<T>(data.clone()).or_else(|err| {{\n\
                  let mut data = data.clone();\n\
@@ -732,9 +766,9 @@ fn write_driver(groups: &[Group], types: &Types, work: &Path) -> Result<(), Stri
              match parsed {{\n\
                  Ok(value) => {{\n\
                      let round = serde_json::to_value(&value).map(|v| equal(&v, data)).unwrap_or(false);\n\
-                     (true, value.valid(), round)\n\
+                     (true, value.valid(), round, schema)\n\
                  }}\n\
-                 Err(_) => (false, false, false),\n\
+                 Err(_) => (false, false, false, schema),\n\
              }}\n\
          }}\n\
          fn main() {{\n\
@@ -746,10 +780,10 @@ fn write_driver(groups: &[Group], types: &Types, work: &Path) -> Result<(), Stri
                  let data = &case[\"data\"];\n\
                  let run = || match group {{\n\
          {cases}\
-                     _ => (false, false, false),\n\
+                     _ => (false, false, false, false),\n\
                  }};\n\
-                 let (d, v, r) = std::panic::catch_unwind(run).unwrap_or((false, false, false));\n\
-                 println!(\"{{}}\", serde_json::json!({{\"group\": group, \"test\": case[\"test\"], \"d\": d, \"v\": v, \"r\": r}}));\n\
+                 let (d, v, r, s) = std::panic::catch_unwind(run).unwrap_or((false, false, false, false));\n\
+                 println!(\"{{}}\", serde_json::json!({{\"group\": group, \"test\": case[\"test\"], \"d\": d, \"v\": v, \"r\": r, \"s\": s}}));\n\
              }}\n\
          }}\n"
     );
@@ -827,6 +861,7 @@ fn run_driver(
                 deserialized: value["d"] == Value::Bool(true),
                 validated: value["v"] == Value::Bool(true),
                 round_trip: value["r"] == Value::Bool(true),
+                schema_valid: value["s"] == Value::Bool(true),
             },
         );
     }
