@@ -135,6 +135,35 @@ fn form(text: &str) -> HashMap<String, String> {
         .collect()
 }
 
+/// The MCP server (the `Tools` handler) at `/mcp`, for a test to put its bearer check on.
+fn mcp_router() -> axum::Router {
+    let service: StreamableHttpService<Tools, LocalSessionManager> = StreamableHttpService::new(
+        || Ok(Tools),
+        Arc::default(),
+        StreamableHttpServerConfig::default(),
+    );
+    axum::Router::new().nest_service("/mcp", service)
+}
+
+/// `mcp` with its protected-resource metadata (RFC 9728, path form) and its authorization
+/// server's metadata (RFC 8414) served beside it.
+fn with_metadata(mcp: axum::Router, resource: Value, metadata: Value) -> axum::Router {
+    axum::Router::new()
+        .route(
+            "/.well-known/oauth-protected-resource/mcp",
+            axum::routing::get(move || {
+                std::future::ready(json_response(StatusCode::OK, resource.clone()))
+            }),
+        )
+        .route(
+            "/.well-known/oauth-authorization-server",
+            axum::routing::get(move || {
+                std::future::ready(json_response(StatusCode::OK, metadata.clone()))
+            }),
+        )
+        .merge(mcp)
+}
+
 fn json_response(status: StatusCode, value: Value) -> Response {
     (
         status,
@@ -286,30 +315,10 @@ async fn serve(lifetime: Duration) -> Servers {
         }
     };
 
-    let service: StreamableHttpService<Tools, LocalSessionManager> = StreamableHttpService::new(
-        || Ok(Tools),
-        Arc::default(),
-        StreamableHttpServerConfig::default(),
-    );
-    let mcp = axum::Router::new()
-        .nest_service("/mcp", service)
-        .layer(axum::middleware::from_fn(guard));
-    let router = axum::Router::new()
-        .route(
-            "/.well-known/oauth-protected-resource/mcp",
-            axum::routing::get(move || {
-                std::future::ready(json_response(StatusCode::OK, resource.clone()))
-            }),
-        )
-        .route(
-            "/.well-known/oauth-authorization-server",
-            axum::routing::get(move || {
-                std::future::ready(json_response(StatusCode::OK, metadata.clone()))
-            }),
-        )
+    let mcp = mcp_router().layer(axum::middleware::from_fn(guard));
+    let router = with_metadata(mcp, resource, metadata)
         .route("/authorize", axum::routing::get(authorize))
-        .route("/token", axum::routing::post(token))
-        .merge(mcp);
+        .route("/token", axum::routing::post(token));
     tokio::spawn(async move { axum::serve(listener, router).await });
     Servers {
         url: format!("{base}/mcp"),
@@ -650,29 +659,8 @@ async fn serve_enterprise(lifetime: Duration) -> EnterpriseServers {
                 .into_response()
         }
     };
-    let service: StreamableHttpService<Tools, LocalSessionManager> = StreamableHttpService::new(
-        || Ok(Tools),
-        Arc::default(),
-        StreamableHttpServerConfig::default(),
-    );
-    let mcp = axum::Router::new()
-        .nest_service("/mcp", service)
-        .layer(axum::middleware::from_fn(guard));
-    let router = axum::Router::new()
-        .route(
-            "/.well-known/oauth-protected-resource/mcp",
-            axum::routing::get(move || {
-                std::future::ready(json_response(StatusCode::OK, prm.clone()))
-            }),
-        )
-        .route(
-            "/.well-known/oauth-authorization-server",
-            axum::routing::get(move || {
-                std::future::ready(json_response(StatusCode::OK, metadata.clone()))
-            }),
-        )
-        .route("/token", axum::routing::post(token))
-        .merge(mcp);
+    let mcp = mcp_router().layer(axum::middleware::from_fn(guard));
+    let router = with_metadata(mcp, prm, metadata).route("/token", axum::routing::post(token));
     tokio::spawn(async move { axum::serve(listener, router).await });
     EnterpriseServers {
         url: mcp_url,
