@@ -362,21 +362,30 @@ fn degrade(
 /// JSON value" (`validate()` still checks the values). Returns whether it changed anything.
 fn relax_mixed_enums(schema: &mut Value) -> bool {
     let mut changed = false;
+    if let Value::Object(object) = schema
+        && !object.contains_key("type")
+        && let Some(Value::Array(values)) = object.get("enum")
+    {
+        let kinds: std::collections::BTreeSet<&str> = values
+            .iter()
+            .filter(|v| !v.is_null())
+            .map(crate::load::kind)
+            .collect();
+        if kinds.len() > 1 {
+            object.remove("enum");
+            changed = true;
+        }
+    }
+    changed | each_subschema(schema, relax_mixed_enums)
+}
+
+/// Runs `visit` on every schema directly below `schema`: an object's values (the schemas in
+/// `properties`, `patternProperties`, `$defs` and `definitions`, not the instances in `enum`,
+/// `const`, `default` and `examples`) or an array's items. True when any call returned true.
+fn each_subschema(schema: &mut Value, mut visit: impl FnMut(&mut Value) -> bool) -> bool {
+    let mut any = false;
     match schema {
         Value::Object(object) => {
-            if !object.contains_key("type")
-                && let Some(Value::Array(values)) = object.get("enum")
-            {
-                let kinds: std::collections::BTreeSet<&str> = values
-                    .iter()
-                    .filter(|v| !v.is_null())
-                    .map(crate::load::kind)
-                    .collect();
-                if kinds.len() > 1 {
-                    object.remove("enum");
-                    changed = true;
-                }
-            }
             for (key, child) in object.iter_mut() {
                 match (key.as_str(), child) {
                     ("enum" | "const" | "default" | "examples", _) => {}
@@ -385,21 +394,21 @@ fn relax_mixed_enums(schema: &mut Value) -> bool {
                         Value::Object(map),
                     ) => {
                         for child in map.values_mut() {
-                            changed |= relax_mixed_enums(child);
+                            any |= visit(child);
                         }
                     }
-                    (_, child) => changed |= relax_mixed_enums(child),
+                    (_, child) => any |= visit(child),
                 }
             }
         }
         Value::Array(items) => {
             for item in items {
-                changed |= relax_mixed_enums(item);
+                any |= visit(item);
             }
         }
         _ => {}
     }
-    changed
+    any
 }
 
 /// Gives an `integer` whose bounds do not fit `i64` a type that holds them: `u64` when they
@@ -411,78 +420,55 @@ fn widen_integers(schema: &mut Value, wide_integer: &str) -> bool {
     const TWO_63: f64 = 9_223_372_036_854_775_808.0;
     const TWO_64: f64 = 18_446_744_073_709_551_616.0;
     let mut wrote = false;
-    match schema {
-        Value::Object(object) => {
-            let integer = match object.get("type") {
-                Some(Value::String(t)) => t == "integer",
-                Some(Value::Array(types)) => {
-                    types.iter().any(|t| t == "integer")
-                        && types.iter().all(|t| t == "integer" || t == "null")
-                }
-                _ => false,
-            };
-            let number = |key: &str| object.get(key).filter(|v| v.is_number());
-            let f = |value: &Value| value.as_f64().unwrap_or(f64::NAN);
-            let (min, emin) = (number("minimum"), number("exclusiveMinimum"));
-            let (max, emax) = (number("maximum"), number("exclusiveMaximum"));
-            let fits_i64 = min.is_none_or(|v| v.is_i64() || f(v) >= -TWO_63)
-                && emin.is_none_or(|v| v.is_i64() || f(v) >= -TWO_63)
-                && max.is_none_or(|v| v.is_i64() || f(v) < TWO_63)
-                && emax.is_none_or(|v| v.is_i64() || f(v) <= TWO_63);
-            let not_negative =
-                min.is_some_and(|v| f(v) > -1.0) || emin.is_some_and(|v| f(v) >= -1.0);
-            let fits_u64 = not_negative
-                && max.is_none_or(|v| v.is_u64() || f(v) < TWO_64)
-                && emax.is_none_or(|v| v.is_u64() || f(v) <= TWO_64);
-            if integer && !fits_i64 {
-                for key in [
-                    "minimum",
-                    "exclusiveMinimum",
-                    "maximum",
-                    "exclusiveMaximum",
-                    "format",
-                ] {
-                    object.remove(key);
-                }
-                if fits_u64 {
-                    object.insert("minimum".to_string(), Value::from(0));
-                } else if object.get("type") == Some(&Value::from("integer"))
-                    && !["enum", "const", "$ref", "anyOf", "oneOf", "allOf"]
-                        .iter()
-                        .any(|key| object.contains_key(*key))
-                {
-                    object.remove("type");
-                    object.remove("multipleOf");
-                    object.insert(
-                        "$ref".to_string(),
-                        Value::String(format!("#/definitions/{wide_integer}")),
-                    );
-                    wrote = true;
-                }
+    if let Value::Object(object) = schema {
+        let integer = match object.get("type") {
+            Some(Value::String(t)) => t == "integer",
+            Some(Value::Array(types)) => {
+                types.iter().any(|t| t == "integer")
+                    && types.iter().all(|t| t == "integer" || t == "null")
             }
-            for (key, child) in object.iter_mut() {
-                match (key.as_str(), child) {
-                    ("enum" | "const" | "default" | "examples", _) => {}
-                    (
-                        "properties" | "patternProperties" | "$defs" | "definitions",
-                        Value::Object(map),
-                    ) => {
-                        for child in map.values_mut() {
-                            wrote |= widen_integers(child, wide_integer);
-                        }
-                    }
-                    (_, child) => wrote |= widen_integers(child, wide_integer),
-                }
+            _ => false,
+        };
+        let number = |key: &str| object.get(key).filter(|v| v.is_number());
+        let f = |value: &Value| value.as_f64().unwrap_or(f64::NAN);
+        let (min, emin) = (number("minimum"), number("exclusiveMinimum"));
+        let (max, emax) = (number("maximum"), number("exclusiveMaximum"));
+        let fits_i64 = min.is_none_or(|v| v.is_i64() || f(v) >= -TWO_63)
+            && emin.is_none_or(|v| v.is_i64() || f(v) >= -TWO_63)
+            && max.is_none_or(|v| v.is_i64() || f(v) < TWO_63)
+            && emax.is_none_or(|v| v.is_i64() || f(v) <= TWO_63);
+        let not_negative = min.is_some_and(|v| f(v) > -1.0) || emin.is_some_and(|v| f(v) >= -1.0);
+        let fits_u64 = not_negative
+            && max.is_none_or(|v| v.is_u64() || f(v) < TWO_64)
+            && emax.is_none_or(|v| v.is_u64() || f(v) <= TWO_64);
+        if integer && !fits_i64 {
+            for key in [
+                "minimum",
+                "exclusiveMinimum",
+                "maximum",
+                "exclusiveMaximum",
+                "format",
+            ] {
+                object.remove(key);
+            }
+            if fits_u64 {
+                object.insert("minimum".to_string(), Value::from(0));
+            } else if object.get("type") == Some(&Value::from("integer"))
+                && !["enum", "const", "$ref", "anyOf", "oneOf", "allOf"]
+                    .iter()
+                    .any(|key| object.contains_key(*key))
+            {
+                object.remove("type");
+                object.remove("multipleOf");
+                object.insert(
+                    "$ref".to_string(),
+                    Value::String(format!("#/definitions/{wide_integer}")),
+                );
+                wrote = true;
             }
         }
-        Value::Array(items) => {
-            for item in items {
-                wrote |= widen_integers(item, wide_integer);
-            }
-        }
-        _ => {}
     }
-    wrote
+    wrote | each_subschema(schema, |child| widen_integers(child, wide_integer))
 }
 
 /// A schema with no `type` and nothing that shapes a value (only bounds, lengths, patterns,
