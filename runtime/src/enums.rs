@@ -78,7 +78,7 @@ macro_rules! __toolgen_enum_base {
         impl ::core::convert::TryFrom<&str> for $name {
             type Error = $crate::__toolgen::ParseEnumError;
             #[inline]
-            fn try_from(value: &str) -> ::core::result::Result<Self, Self::Error> {
+            fn try_from(value: &str) -> ::core::result::Result<Self, $crate::__toolgen::ParseEnumError> {
                 value.parse()
             }
         }
@@ -124,7 +124,7 @@ macro_rules! string_enum {
         impl ::core::str::FromStr for $name {
             type Err = $crate::__toolgen::ParseEnumError;
             #[inline]
-            fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
+            fn from_str(value: &str) -> ::core::result::Result<Self, $crate::__toolgen::ParseEnumError> {
                 match value {
                     $($wire => ::core::result::Result::Ok(Self::$variant),)*
                     _ => ::core::result::Result::Err($crate::__toolgen::ParseEnumError::new(
@@ -220,7 +220,7 @@ macro_rules! locale_enum {
             /// The value spelled `value`, ignoring case and reading `_` as `-`; an unknown tag's
             /// error names the closest values.
             #[inline]
-            fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
+            fn from_str(value: &str) -> ::core::result::Result<Self, $crate::__toolgen::ParseEnumError> {
                 let index = Self::LOCALE_TABLE.parse(value)?;
                 Self::from_index(index).ok_or_else(|| {
                     $crate::__toolgen::ParseEnumError::new(::core::stringify!($name), value, &[])
@@ -244,7 +244,7 @@ macro_rules! locale_enum {
                 #[inline]
                 fn try_from(
                     value: &$crate::__toolgen::icu_locale_core::LanguageIdentifier,
-                ) -> ::core::result::Result<Self, Self::Error> {
+                ) -> ::core::result::Result<Self, $crate::__toolgen::ParseEnumError> {
                     <Self as ::core::str::FromStr>::from_str(&value.to_string())
                 }
             }
@@ -260,13 +260,29 @@ macro_rules! locale_enum {
 mod tests {
     crate::string_enum! {
         #[doc = "A test enum."]
-        pub enum Mode { ReadOnly("read-only"), #[doc = "`  `"] Empty(""), Quote("a\"b") }
+        pub enum Mode {
+            ReadOnly("read-only"), #[doc = "`  `"] Empty(""), Quote("a\"b"),
+            // Named like the associated types of `FromStr` and `TryFrom`.
+            Error("error"), Err("err"),
+        }
     }
 
     #[test]
     fn a_string_enum_reads_and_writes_exactly_its_wire_values() {
-        assert_eq!(Mode::ALL, &[Mode::ReadOnly, Mode::Empty, Mode::Quote]);
-        for (mode, wire) in Mode::ALL.iter().zip(["read-only", "", "a\"b"]) {
+        assert_eq!(
+            Mode::ALL,
+            &[
+                Mode::ReadOnly,
+                Mode::Empty,
+                Mode::Quote,
+                Mode::Error,
+                Mode::Err
+            ]
+        );
+        for (mode, wire) in Mode::ALL
+            .iter()
+            .zip(["read-only", "", "a\"b", "error", "err"])
+        {
             assert_eq!(mode.as_str(), wire);
             assert_eq!(mode.to_string(), wire);
             assert_eq!(wire.parse::<Mode>(), Ok(*mode));
