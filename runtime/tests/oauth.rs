@@ -367,6 +367,15 @@ async fn call(client: &Client, tool: &str) -> Result<String, Error> {
 }
 
 /// Fails when a secret of the tests shows in `text`.
+/// A client of `servers` that signs in through `browser`.
+async fn connect(servers: &Servers, browser: &Browser) -> Client {
+    Client::connect_http(&servers.url)
+        .oauth(oauth(browser))
+        .connect()
+        .await
+        .expect("connect")
+}
+
 fn assert_no_secret(text: &str) {
     for secret in [CLIENT_SECRET, "access-", "refresh-", "code-"] {
         assert!(!text.contains(secret), "`{secret}` shows in: {text}");
@@ -379,11 +388,7 @@ async fn an_expired_access_token_is_refreshed_without_a_new_authorization() {
     // in whole seconds), so the first call, even on a slow machine, still uses the first token.
     let servers = serve(Duration::from_secs(4)).await;
     let browser = Browser::default();
-    let client = Client::connect_http(&servers.url)
-        .oauth(oauth(&browser))
-        .connect()
-        .await
-        .expect("connect");
+    let client = connect(&servers, &browser).await;
     assert_eq!(call(&client, "read").await.expect("call"), "read done");
     assert_eq!(servers.state().grants, ["authorization_code"]);
     // The token expires (the server refuses it from then on); the client refreshes it before
@@ -402,11 +407,7 @@ async fn an_expired_access_token_is_refreshed_without_a_new_authorization() {
 async fn a_refused_access_token_is_refreshed_without_a_new_authorization() {
     let servers = serve(Duration::from_secs(3600)).await;
     let browser = Browser::default();
-    let client = Client::connect_http(&servers.url)
-        .oauth(oauth(&browser))
-        .connect()
-        .await
-        .expect("connect");
+    let client = connect(&servers, &browser).await;
     assert_eq!(call(&client, "read").await.expect("call"), "read done");
     // The resource server stops accepting the token long before its announced expiry (it was
     // revoked): the 401 makes the client refresh it rather than ask the person again.
@@ -422,11 +423,7 @@ async fn a_refused_access_token_is_refreshed_without_a_new_authorization() {
 async fn a_tool_that_needs_more_scope_is_authorized_again_with_it() {
     let servers = serve(Duration::from_secs(3600)).await;
     let browser = Browser::default();
-    let client = Client::connect_http(&servers.url)
-        .oauth(oauth(&browser))
-        .connect()
-        .await
-        .expect("connect");
+    let client = connect(&servers, &browser).await;
     // The first authorization asks for the scope of the 401's challenge.
     assert_eq!(servers.state().authorizations, ["files:read"]);
     assert_eq!(call(&client, "read").await.expect("call"), "read done");
