@@ -65,14 +65,14 @@ pub use serde_json;
 #[cfg(feature = "uuid")]
 pub use uuid;
 
-/// The runtime's root, as the macros that generated code calls (`string_enum!`, `locale_enum!`)
-/// name it: `$crate::__toolgen::X` is this crate's `X` here, and in a crate that vendors the
+/// The runtime's root, as the macros that generated code calls (`string_enum!`, `locale_enum!`,
+/// `wire_struct!`) name it: `$crate::__toolgen::X` is this crate's `X` here, and in a crate that vendors the
 /// runtime as its `runtime` module, that crate's `lib.rs` re-exports the module under this name.
 #[doc(hidden)]
 pub use crate as __toolgen;
 
-/// The macros generated code defines its string enums with, by a path that works both from this
-/// crate and from a crate that vendors the runtime as its `runtime` module.
+/// The macros generated code writes its string enums and struct serde impls with, by a path that
+/// works both from this crate and from a crate that vendors the runtime as its `runtime` module.
 #[doc(hidden)]
 pub mod macros {
     pub use crate::{locale_enum, string_enum, wire_struct};
