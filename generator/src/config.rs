@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::emit::{EmitOptions, Package, Runtime};
+use crate::options::{EmitOptions, Package, Runtime};
 
 /// The file name toolgen looks for in the current folder.
 pub const FILE_NAME: &str = "toolgen.toml";

@@ -18,9 +18,9 @@ use std::process::Command;
 use serde_json::Value;
 
 use crate::emit::EmitOptions;
-use crate::load::{Origin, Tool};
 use crate::model::{self, ModelOptions};
-use crate::overlay::Formats;
+use crate::tool::Formats;
+use crate::tool::{Origin, Tool};
 
 use crate::uri::resolve_uri;
 

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Element, Level, Origin, Renderer, Snippet};
+use serde_json::Value;
 
 use crate::locate;
 
@@ -33,6 +34,15 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Whether the run can go on despite it.
     pub severity: Severity,
+}
+
+/// A change made to a schema so that it can be typed, reported as a warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// The JSON pointer (from the tool object) of the changed schema.
+    pub pointer: String,
+    /// What was changed and why.
+    pub message: String,
 }
 
 /// How bad a diagnostic is.
@@ -338,4 +348,29 @@ pub fn pointer_token(token: &str) -> String {
 /// `path` relative to `root` when it lies inside it, else `path` unchanged.
 pub fn relative(path: &Path, root: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// The JSON type of a value, for messages.
+pub fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// `text` in backticks for a message, shortened when it is long and with control characters
+/// escaped, so that untrusted text cannot garble the terminal.
+pub fn quoted(text: &str) -> String {
+    const LIMIT: usize = 80;
+    let escaped: String = text.chars().flat_map(char::escape_debug).collect();
+    if escaped.chars().count() > LIMIT {
+        let head: String = escaped.chars().take(LIMIT).collect();
+        format!("`{head}…`")
+    } else {
+        format!("`{escaped}`")
+    }
 }

@@ -20,8 +20,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::diagnostics::pointer_token;
-use crate::load::Tool;
-use crate::{model, renames};
+use crate::tool::Tool;
+use crate::{keywords, model};
 
 /// How much a change breaks, in semver terms. Ordered from least to most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -226,10 +226,10 @@ fn schema(old: &Value, new: &Value, ptr: &str, cx: &mut Cx<'_>) {
         let here = format!("{ptr}/{}", pointer_token(key));
         match key.as_str() {
             k if DOC_KEYWORDS.contains(&k) => cx.push(Level::Patch, &here, format!("{k} changed")),
-            k @ (renames::FIELD | renames::TYPE | renames::VARIANTS) => {
+            k @ (keywords::FIELD | keywords::TYPE | keywords::VARIANTS) => {
                 let what = match k {
-                    renames::FIELD => "field",
-                    renames::TYPE => "type",
+                    keywords::FIELD => "field",
+                    keywords::TYPE => "type",
                     _ => "variants",
                 };
                 cx.push(
@@ -485,7 +485,7 @@ fn type_names(old: &[Tool], new: &[Tool], changes: &mut Vec<Change>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::Origin;
+    use crate::tool::Origin;
     use serde_json::json;
 
     fn tool(name: &str, description: &str, input: Value) -> Tool {
@@ -503,7 +503,7 @@ mod tests {
                 pointer: String::new(),
             },
             docs_base_url: None,
-            formats: crate::overlay::Formats::default(),
+            formats: crate::tool::Formats::default(),
         }
     }
 

@@ -16,6 +16,7 @@
 //! committed crate comes from [`Generator`] (the `toolgen generate` command), configured by
 //! `toolgen.toml` ([`config`]).
 
+pub mod check;
 pub mod cldr;
 pub mod config;
 pub mod conformance;
@@ -23,25 +24,28 @@ pub mod diagnostics;
 pub mod diff;
 pub mod docs;
 pub mod emit;
+pub mod keywords;
 pub mod load;
 pub mod locate;
 pub mod metaschema;
 pub mod model;
 pub mod naming;
 pub mod normalize;
+pub mod options;
 pub mod overlay;
 pub mod pull;
 pub mod renames;
 pub mod render;
 pub mod report;
 pub mod synth;
+pub mod tool;
 mod uri;
 pub mod write;
 
 use std::path::{Path, PathBuf};
 
 pub use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
-pub use crate::emit::{EmitOptions, Layout, Package, Runtime};
+pub use crate::options::{EmitOptions, Layout, Package, Runtime};
 pub use crate::render::Rendered;
 pub use crate::write::WriteReport;
 
@@ -251,7 +255,7 @@ pub fn from_model(
     model: &model::Model,
     options: &emit::EmitOptions,
 ) -> Result<Output, Diagnostics> {
-    let unapplied = renames::check_model(model);
+    let unapplied = check::check(model);
     if !unapplied.is_empty() {
         let mut problems = Diagnostics::default();
         unapplied.into_iter().for_each(|d| problems.push(d));

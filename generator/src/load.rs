@@ -10,55 +10,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Sources, relative};
+use crate::diagnostics::{Diagnostic, Diagnostics, Sources, kind, quoted, relative};
 use crate::overlay::{OVERLAY_TOML, Overlay, is_overlay};
-
-/// The longest tool name MCP allows.
-pub const MAX_TOOL_NAME_LEN: usize = 128;
-
-/// One tool definition, as read from a file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Tool {
-    /// The provider: the first folder under the schemas root.
-    pub provider: String,
-    /// The folders between the provider folder and the file. They are namespaces, so that a
-    /// provider can hold several servers whose tool names overlap (`<provider>/<server>/*.json`).
-    pub group: Vec<String>,
-    /// The exact tool name, sent as-is in `tools/call`.
-    pub name: String,
-    /// The human-readable title, if any.
-    pub title: Option<String>,
-    /// The description, if any.
-    pub description: Option<String>,
-    /// The JSON Schema of the arguments.
-    pub input_schema: Value,
-    /// The JSON Schema of the structured result, if the tool declares one.
-    pub output_schema: Option<Value>,
-    /// The MCP tool annotations (`readOnlyHint`, `idempotentHint`, ...), if any.
-    pub annotations: Option<Map<String, Value>>,
-    /// Where the tool was defined.
-    pub origin: Origin,
-    /// The provider's documentation site, from its overlay, for relative links in descriptions.
-    pub docs_base_url: Option<String>,
-    /// Whether `format` is checked, from the provider's overlay (checked unless it says not).
-    pub formats: crate::overlay::Formats,
-}
-
-/// Where a tool was defined: a file relative to the schemas root, and a JSON pointer in it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Origin {
-    /// The file, relative to the schemas root, with `/` separators on every platform.
-    pub file: String,
-    /// The pointer of the tool object inside the file: `""` or `/tools/N`.
-    pub pointer: String,
-}
-
-impl Origin {
-    /// A diagnostic about the value at `suffix` (a JSON pointer relative to the tool object).
-    pub fn diagnostic(&self, suffix: &str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(&self.file, message).at(format!("{}{suffix}", self.pointer))
-    }
-}
+use crate::tool::{Formats, MAX_TOOL_NAME_LEN, Origin, Tool};
 
 /// Reads every tool under `root`, sorted by provider and tool name. Errors carry the files'
 /// text (relative paths), for snippets.
@@ -518,7 +472,7 @@ fn parse_tool(
         annotations,
         origin,
         docs_base_url: None,
-        formats: crate::overlay::Formats::default(),
+        formats: Formats::default(),
     })
 }
 
@@ -637,31 +591,6 @@ fn collect_files(root: &Path, dir: &Path, files: &mut Vec<PathBuf>, diagnostics:
         {
             files.push(path);
         }
-    }
-}
-
-/// The JSON type of a value, for messages.
-pub fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// `text` in backticks for a message, shortened when it is long and with control characters
-/// escaped, so that untrusted text cannot garble the terminal.
-pub fn quoted(text: &str) -> String {
-    const LIMIT: usize = 80;
-    let escaped: String = text.chars().flat_map(char::escape_debug).collect();
-    if escaped.chars().count() > LIMIT {
-        let head: String = escaped.chars().take(LIMIT).collect();
-        format!("`{head}…`")
-    } else {
-        format!("`{escaped}`")
     }
 }
 

@@ -143,7 +143,7 @@ fn load_tree(
     spec: &str,
     repo: &std::path::Path,
     path: &str,
-) -> Result<Vec<toolgen::load::Tool>, toolgen::Diagnostics> {
+) -> Result<Vec<toolgen::tool::Tool>, toolgen::Diagnostics> {
     let folder = PathBuf::from(spec);
     if folder.is_dir() {
         toolgen::load::load(&folder).map_err(|d| d.under(&folder))
@@ -348,7 +348,7 @@ fn main() -> ExitCode {
                         ("removed", &report.removed),
                     ] {
                         for name in names {
-                            eprintln!("  {label} {}", toolgen::load::quoted(name));
+                            eprintln!("  {label} {}", toolgen::diagnostics::quoted(name));
                         }
                     }
                     ExitCode::SUCCESS

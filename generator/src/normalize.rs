@@ -7,31 +7,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::diagnostics::pointer_token;
-use crate::model::Note;
-
-/// Keywords whose values are schemas, keyed by how their children are laid out.
-const SCHEMA_MAPS: &[&str] = &[
-    "properties",
-    "patternProperties",
-    "$defs",
-    "definitions",
-    "dependentSchemas",
-];
-const SCHEMA_LISTS: &[&str] = &["anyOf", "oneOf", "allOf", "prefixItems"];
-const SCHEMA_SINGLES: &[&str] = &[
-    "items",
-    "additionalProperties",
-    "not",
-    "contains",
-    "propertyNames",
-    "if",
-    "then",
-    "else",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "additionalItems",
-];
+use crate::diagnostics::{Note, pointer_token};
+use crate::keywords::{
+    self, ANNOTATIONS, SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_SINGLES, TOOLGEN, VARIANT_DOCS,
+};
 
 /// Normalizes `schema` in place. `base` is the pointer of `schema` within the tool object.
 pub fn normalize(schema: &mut Value, base: &str, notes: &mut Vec<Note>) {
@@ -244,41 +223,14 @@ fn walk(schema: &mut Value, pointer: &str, notes: &mut Vec<Note>) {
     drop_empty_object_keys(object);
 }
 
-/// A copy of `schema` without the keywords that only annotate (`description`, `title`,
-/// `examples`, `$comment`, `default`), for embedding where only validation matters. `$schema`
-/// stays: the dialect it names decides how the rest is read (draft 7 ignores the siblings of
-/// `$ref`, for one).
+/// A copy of `schema` without the keywords that only annotate ([`ANNOTATIONS`] and `default`)
+/// and without toolgen's own ([`TOOLGEN`]), for embedding where only validation matters.
+/// `$schema` stays: the dialect it names decides how the rest is read (draft 7 ignores the
+/// siblings of `$ref`, for one).
 pub fn without_annotations(schema: &Value) -> Value {
-    match schema {
-        Value::Object(object) => {
-            let mut out = Map::new();
-            for (key, value) in object {
-                let kept = match key.as_str() {
-                    "description" | "title" | "examples" | "$comment" | "default" => {
-                        continue;
-                    }
-                    // Rust names chosen by an overlay say nothing about valid values.
-                    crate::renames::FIELD | crate::renames::TYPE | crate::renames::VARIANTS => {
-                        continue;
-                    }
-                    "enum" | "const" => value.clone(),
-                    k if SCHEMA_MAPS.contains(&k) => match value {
-                        Value::Object(map) => Value::Object(
-                            map.iter()
-                                .map(|(name, s)| (name.clone(), without_annotations(s)))
-                                .collect(),
-                        ),
-                        other => other.clone(),
-                    },
-                    _ => without_annotations(value),
-                };
-                out.insert(key.clone(), kept);
-            }
-            Value::Object(out)
-        }
-        Value::Array(items) => Value::Array(items.iter().map(without_annotations).collect()),
-        other => other.clone(),
-    }
+    keywords::without(schema, &|key| {
+        key == "default" || ANNOTATIONS.contains(&key) || TOOLGEN.contains(&key)
+    })
 }
 
 /// Removes every `format` keyword from `schema`, for providers whose formats only annotate
@@ -306,9 +258,6 @@ pub fn drop_formats(schema: &mut Value) {
         _ => {}
     }
 }
-
-/// The schema keyword under which a collapsed union keeps its branches' descriptions, by value.
-pub const VARIANT_DOCS: &str = "x-toolgen-variant-docs";
 
 /// The values and descriptions of a union whose every branch is a string `const` or a string
 /// `enum`, with nothing else but annotations.

@@ -29,8 +29,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use json_patch::{Patch, PatchOperation};
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, pointer_token};
-use crate::load::{kind, quoted};
+use crate::diagnostics::{Diagnostic, Diagnostics, kind, pointer_token, quoted};
+use crate::tool::Formats;
 
 /// The file name of a provider's overlay (JSON), directly inside the provider folder.
 pub const OVERLAY_FILE: &str = "overlay.json";
@@ -73,22 +73,6 @@ fn parse_toml(file: &str, bytes: &[u8]) -> Result<Value, Diagnostics> {
         }
         diagnostic.into()
     })
-}
-
-/// Whether `format` constrains values, or only describes them.
-///
-/// JSON Schema 2020-12 makes `format` an annotation unless a format-assertion vocabulary is in
-/// use; toolgen asserts by default (a `date-time` field is a timestamp, and `validate()` checks
-/// formats), because tool servers that name a format usually check it. A provider whose server
-/// accepts what its formats do not describe sets `"formats": "annotation"` in its overlay: its
-/// formatted fields are then plain strings and only documented.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Formats {
-    /// `format` is checked: typed fields where a type exists, and by `validate()`.
-    #[default]
-    Assertion,
-    /// `format` is documentation only.
-    Annotation,
 }
 
 /// One provider's overlay, parsed.

@@ -23,28 +23,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use crate::diagnostics::{Diagnostic, pointer_token};
-use crate::load::{Tool, kind, quoted};
-use crate::model::{EnumType, Model};
+use crate::diagnostics::{Diagnostic, kind, pointer_token, quoted};
+use crate::keywords::{FIELD, SCHEMA_MAPS, TYPE, VARIANTS, string_values};
 use crate::naming::{self, RenameKind, rename_problem};
 use crate::overlay::Overlay;
+use crate::tool::Tool;
 
-/// On a property schema: the Rust name of its field (snake_case).
-pub const FIELD: &str = "x-toolgen-field";
-/// On a string enum schema: the Rust name of its type (PascalCase).
-pub const TYPE: &str = "x-toolgen-type";
-/// On a string enum schema: `{"<value>": "VariantName"}`.
-pub const VARIANTS: &str = "x-toolgen-variants";
-
-/// Keys whose children are named schemas.
-const SCHEMA_MAPS: &[&str] = &[
-    "properties",
-    "patternProperties",
-    "$defs",
-    "definitions",
-    "dependentSchemas",
-];
-/// Keys whose values are data, not schemas.
+/// Keys whose values are data, not schemas: the data keywords and the rename keywords.
 const DATA: &[&str] = &[
     "enum", "const", "default", "examples", FIELD, TYPE, VARIANTS,
 ];
@@ -286,81 +271,8 @@ fn check_schema(
     }
 }
 
-/// Every rename the model did not apply exactly as asked, as an error: a type name that another
-/// type of the module already had (the model numbered it), or a rename on an enum the model did
-/// not generate as asked (a crate-wide locale enum, say). Renames are never silently dropped.
-pub fn check_model(model: &Model) -> Vec<Diagnostic> {
-    let mut problems = Vec::new();
-    for provider in &model.providers {
-        for op in provider.root.all_operations() {
-            // The enum types this tool's schemas can use.
-            let shared = provider
-                .shared_enums
-                .iter()
-                .filter(|ty| op.shared_enums.contains(&ty.name));
-            let external = model
-                .crate_enums
-                .iter()
-                .map(|e| &e.ty)
-                .filter(|ty| op.external_enums.contains_key(&ty.name));
-            let types: Vec<&EnumType> = op
-                .local_enums
-                .iter()
-                .chain(shared)
-                .chain(external)
-                .collect();
-            let mut nodes = Vec::new();
-            enum_nodes(&op.tool.input_schema, "/inputSchema", &mut nodes);
-            if let Some(output) = &op.tool.output_schema {
-                enum_nodes(output, "/outputSchema", &mut nodes);
-            }
-            for (pointer, node, values) in nodes {
-                let same_values = |ty: &&&EnumType| {
-                    ty.variants
-                        .iter()
-                        .map(|v| &v.value)
-                        .collect::<BTreeSet<_>>()
-                        == values.iter().collect()
-                };
-                if let Some(name) = type_rename(node)
-                    && !types.iter().filter(same_values).any(|ty| ty.name == name)
-                {
-                    let taken = types
-                        .iter()
-                        .filter(same_values)
-                        .map(|ty| ty.name.as_str())
-                        .next();
-                    problems.push(op.tool.origin.diagnostic(
-                        &format!("{pointer}/{TYPE}"),
-                        match taken {
-                            Some(got) => format!(
-                                "the type name `{name}` is already taken in its module, so the enum would be `{got}`"
-                            ),
-                            None => format!("the type name `{name}` could not be applied to this enum"),
-                        },
-                    ).with_help("pick another name with the overlay"));
-                }
-                for (value, name) in variant_renames(node) {
-                    let applied = types.iter().filter(same_values).any(|ty| {
-                        ty.variants
-                            .iter()
-                            .any(|v| v.value == value && v.name == name)
-                    });
-                    if !applied {
-                        problems.push(op.tool.origin.diagnostic(
-                            &format!("{pointer}/{VARIANTS}/{}", pointer_token(&value)),
-                            format!("the variant name `{name}` for {} could not be applied", quoted(&value)),
-                        ).with_help("an enum shared by several tools or providers takes one set of names; rename it the same way everywhere"));
-                    }
-                }
-            }
-        }
-    }
-    problems
-}
-
 /// Every schema node with a type or variant rename, with its pointer and enum values.
-fn enum_nodes<'a>(
+pub fn enum_nodes<'a>(
     schema: &'a Value,
     pointer: &str,
     out: &mut Vec<(String, &'a Value, BTreeSet<String>)>,
@@ -394,24 +306,18 @@ fn enum_nodes<'a>(
     }
 }
 
-/// The string values of an enum schema as the model lifts it: `enum` (all strings), a string
-/// `const`, or a union whose branches are string constants.
+/// The string values of an enum schema as the model lifts it: a string enum or `const`
+/// ([`string_values`]), or a union whose branches are string enums, which normalize collapses
+/// into one enum.
 pub fn enum_values(object: &Map<String, Value>) -> Option<BTreeSet<String>> {
-    if let Some(Value::Array(values)) = object.get("enum") {
-        return values
-            .iter()
-            .map(|v| v.as_str().map(str::to_string))
-            .collect();
-    }
-    if let Some(Value::String(value)) = object.get("const") {
-        return Some(BTreeSet::from([value.clone()]));
+    if let Some(values) = string_values(object) {
+        return Some(values.into_iter().collect());
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(Value::Array(branches)) = object.get(key) {
             let mut values = BTreeSet::new();
             for branch in branches {
-                let branch = branch.as_object()?;
-                values.extend(enum_values(branch)?);
+                values.extend(enum_values(branch.as_object()?)?);
             }
             return (!values.is_empty()).then_some(values);
         }
@@ -440,7 +346,7 @@ pub fn type_rename(schema: &Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::Origin;
+    use crate::tool::Origin;
     use serde_json::json;
 
     fn problems(input: Value) -> Vec<String> {
@@ -458,7 +364,7 @@ mod tests {
                 pointer: String::new(),
             },
             docs_base_url: None,
-            formats: crate::overlay::Formats::default(),
+            formats: crate::tool::Formats::default(),
         };
         check(&tool, None)
             .into_iter()

@@ -90,5 +90,5 @@ fn renames_that_apply_pass_the_model_check() {
         tool("t", json!({"mode": {"enum": ["x", "y"]}})),
         ("p/overlay.json".into(), overlay.to_string().into_bytes()),
     ]);
-    assert!(toolgen::renames::check_model(&model).is_empty());
+    assert!(toolgen::check::check(&model).is_empty());
 }

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use quote::quote;
 
-use super::paths::{Routes, Runtime};
+use super::paths::Routes;
 use super::{Contents, EmittedFile};
 use crate::model::Model;
+use crate::options::Runtime;
 
 /// One file per provider, from the files of the crate layout (`src/<module>/...`); the crate's
 /// own files (`lib.rs`, `Cargo.toml`, the runtime) are left out.

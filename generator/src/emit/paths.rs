@@ -17,21 +17,7 @@ use quote::{ToTokens, quote};
 use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
 
-/// How a generated crate reaches the runtime.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum Runtime {
-    /// A dependency on the `toolgen-runtime` crate, shared by every SDK of an application: from
-    /// the registry (`path: None`), or from a folder (the path as written in `Cargo.toml`,
-    /// relative to the generated crate).
-    Shared {
-        /// The `path` of the dependency, relative to the generated crate.
-        path: Option<String>,
-    },
-    /// The runtime's sources copied into the crate under `src/runtime/`: a crate that stands
-    /// alone and builds from registry crates only.
-    #[default]
-    Vendored,
-}
+use crate::options::Runtime;
 
 /// The crate name generated code names the shared runtime by.
 pub const RUNTIME_CRATE: &str = "toolgen_runtime";

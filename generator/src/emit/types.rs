@@ -369,7 +369,7 @@ fn relax_mixed_enums(schema: &mut Value) -> bool {
         let kinds: std::collections::BTreeSet<&str> = values
             .iter()
             .filter(|v| !v.is_null())
-            .map(crate::load::kind)
+            .map(crate::diagnostics::kind)
             .collect();
         if kinds.len() > 1 {
             object.remove("enum");
@@ -1117,7 +1117,7 @@ fn name_fields(schema: &mut Value, wire_names: &mut BTreeMap<String, String>) {
                 let asked: BTreeMap<String, String> = properties
                     .iter()
                     .filter_map(|(key, schema)| {
-                        let name = schema.get(crate::renames::FIELD)?.as_str()?;
+                        let name = schema.get(crate::keywords::FIELD)?.as_str()?;
                         Some((key.clone(), name.to_string()))
                     })
                     .collect();
