@@ -36,7 +36,7 @@ pub use self::memory::MemoryTransport;
 #[cfg(feature = "transport-rmcp")]
 pub use self::oauth::{
     AuthorizationPrompt, FileTokenStore, IdentityProvider, LoopbackPrompt, MemoryTokenStore, OAuth,
-    StoredTokens, TokenStore,
+    StoredTokens, TokenStore, TokenStoreLock,
 };
 pub use self::output::{Content, ToolOutput};
 pub use self::retry::{RetryPolicy, ToolInfo, parse_retry_after};

@@ -63,6 +63,10 @@ const RUNTIME: &[(&str, &str)] = &[
         "oauth/store.rs",
         include_str!("../../../runtime/src/oauth/store.rs"),
     ),
+    (
+        "oauth/store_adapter.rs",
+        include_str!("../../../runtime/src/oauth/store_adapter.rs"),
+    ),
     ("output.rs", include_str!("../../../runtime/src/output.rs")),
     ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
     (

@@ -2,8 +2,6 @@
 //! challenge and obtains a token by the authorization code flow, client credentials or cross-app
 //! access, on rmcp's `AuthorizationManager`.
 
-use std::sync::Arc;
-
 use ::rmcp::transport::auth::enterprise::{
     EmaAuthorizationServer, EmaClientAuthentication, EmaExchangeRequest,
 };
@@ -18,46 +16,52 @@ use super::super::error::Error;
 use super::super::secret::Secret;
 use super::config::{Grant, OAuth};
 use super::failure::{auth_error, authorization_failed};
-use super::store::StoreAdapter;
+use super::store_adapter::StoreAdapter;
 
 impl OAuth {
     /// Obtains a token after the server refused a request with `status` (401, or 403 for a
     /// missing scope) and the challenge `challenge`; the next request carries it.
+    ///
+    /// The grant runs on a manager of its own, bound to the session's store: the session's
+    /// manager stays in its place, and is replaced only when the grant succeeds. A failed
+    /// attempt (the prompt, the metadata, registration, the token endpoint) or a dropped one
+    /// leaves the session's manager, its store and its client identity as they were.
     pub(super) async fn authorize(
         &self,
         client: &AuthClient<::reqwest::Client>,
+        store: &StoreAdapter,
         url: &str,
         challenge: Option<&str>,
     ) -> Result<(), Error> {
+        // Held for the whole attempt, so that the session's other requests wait for its token
+        // instead of being refused in turn.
         let mut slot = client.auth_manager.lock().await;
-        let placeholder = AuthorizationManager::new(url).await.map_err(auth_error)?;
-        let mut manager = std::mem::replace(&mut *slot, placeholder);
-        let result = async {
-            let resolution = manager
-                .resolve_metadata_from_challenge(challenge)
-                .await
-                .map_err(auth_error)?;
-            let metadata = resolution.metadata;
-            manager.set_metadata(metadata.clone());
-            match self.grant {
-                Grant::AuthorizationCode => self.authorization_code_grant(manager).await,
-                Grant::CrossAppAccess => self.cross_app_access_grant(manager, &metadata, url).await,
-                _ => self.client_credentials_grant(manager, url).await,
+        let mut manager = AuthorizationManager::new(url)
+            .await
+            .map_err(|err| store.failure_or(err))?;
+        manager.set_credential_store(store.clone());
+        let resolution = manager
+            .resolve_metadata_from_challenge(challenge)
+            .await
+            .map_err(|err| store.failure_or(err))?;
+        let metadata = resolution.metadata;
+        manager.set_metadata(metadata.clone());
+        let manager = match self.grant {
+            Grant::AuthorizationCode => self.authorization_code_grant(manager, store).await,
+            Grant::CrossAppAccess => {
+                self.cross_app_access_grant(manager, store, &metadata, url)
+                    .await
             }
-        }
-        .await;
-        match result {
-            Ok(manager) => {
-                *slot = manager;
-                Ok(())
-            }
-            Err(err) => Err(err),
-        }
+            _ => self.client_credentials_grant(manager, store, url).await,
+        }?;
+        *slot = manager;
+        Ok(())
     }
 
     async fn client_credentials_grant(
         &self,
         mut manager: AuthorizationManager,
+        store: &StoreAdapter,
         url: &str,
     ) -> Result<AuthorizationManager, Error> {
         let (Some(client_id), Some(secret)) = (&self.client_id, &self.client_secret) else {
@@ -108,13 +112,14 @@ impl OAuth {
         })
         .await
         .map_err(|err| authorization_failed(format!("the token request stopped: {err}")))?;
-        exchanged.map_err(auth_error)?;
+        exchanged.map_err(|err| store.failure_or(err))?;
         Ok(manager)
     }
 
     async fn cross_app_access_grant(
         &self,
         mut manager: AuthorizationManager,
+        store: &StoreAdapter,
         metadata: &AuthorizationMetadata,
         url: &str,
     ) -> Result<AuthorizationManager, Error> {
@@ -194,10 +199,10 @@ impl OAuth {
             .ok();
         let credentials =
             StoredCredentials::new(client_id.clone(), Some(response), granted, received);
-        StoreAdapter(Arc::clone(&self.store))
+        store
             .save(credentials)
             .await
-            .map_err(auth_error)?;
+            .map_err(|err| store.failure_or(err))?;
         // With the client configured, rmcp's refresh of the expired token finds no refresh
         // token and asks for authorization (the request goes out, its 401 leads here again)
         // instead of failing as unconfigured.
@@ -208,6 +213,7 @@ impl OAuth {
     async fn authorization_code_grant(
         &self,
         manager: AuthorizationManager,
+        store: &StoreAdapter,
     ) -> Result<AuthorizationManager, Error> {
         let redirect_uri = self.prompt.redirect_uri().await?;
         let mut request =
@@ -224,9 +230,11 @@ impl OAuth {
         if let Some(url) = &self.client_metadata_url {
             request = request.with_client_metadata_url(url.clone());
         }
+        // On failure rmcp hands the manager back with its error; it is dropped here, as the
+        // session's own manager was never moved (see `authorize`).
         let session = AuthorizationSession::new(manager, request)
             .await
-            .map_err(|(_, err)| auth_error(err))?;
+            .map_err(|(_, err)| store.failure_or(err))?;
         let redirect = self
             .prompt
             .authorize(session.get_authorization_url())
@@ -234,7 +242,7 @@ impl OAuth {
         session
             .handle_callback_url(&redirect)
             .await
-            .map_err(auth_error)?;
+            .map_err(|err| store.failure_or(err))?;
         Ok(session.auth_manager)
     }
 }

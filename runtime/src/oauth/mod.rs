@@ -16,8 +16,9 @@
 //! - `flows.rs`: the grants, run after the server refuses a request.
 //! - `session_auth.rs`: the state of one connected session, and when to authorize again.
 //! - `prompt.rs`: [`AuthorizationPrompt`] and [`LoopbackPrompt`].
-//! - `store.rs`: [`TokenStore`], [`StoredTokens`], [`MemoryTokenStore`], and the adapter to
-//!   rmcp's credential store; `file_store.rs`: [`FileTokenStore`].
+//! - `store.rs`: [`TokenStore`], [`StoredTokens`], [`MemoryTokenStore`]; `file_store.rs`:
+//!   [`FileTokenStore`]; `store_adapter.rs`: a store as rmcp's credential store, which sets
+//!   unusable content aside and keeps what the store cannot.
 //! - `failure.rs`: how an authorization failure reads.
 
 mod config;
@@ -27,9 +28,10 @@ mod flows;
 mod prompt;
 mod session_auth;
 mod store;
+mod store_adapter;
 
 pub use self::config::{IdentityProvider, OAuth};
 pub use self::file_store::FileTokenStore;
 pub use self::prompt::{AuthorizationPrompt, LoopbackPrompt};
 pub(crate) use self::session_auth::{SessionAuth, Tries};
-pub use self::store::{MemoryTokenStore, StoredTokens, TokenStore};
+pub use self::store::{MemoryTokenStore, StoredTokens, TokenStore, TokenStoreLock};

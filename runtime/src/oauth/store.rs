@@ -1,10 +1,9 @@
 //! Where tokens are kept between sessions: [`TokenStore`], what it holds ([`StoredTokens`]),
-//! [`MemoryTokenStore`], and the adapter that makes any store rmcp's credential store.
+//! [`MemoryTokenStore`]; `store_adapter.rs` makes any of them rmcp's credential store.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use ::rmcp::transport::auth::{AuthError, CredentialStore, StoredCredentials};
 use serde_json::Value;
 
 use super::super::error::Error;
@@ -42,6 +41,42 @@ pub trait TokenStore: Send + Sync + 'static {
     fn save(&self, tokens: StoredTokens) -> BoxFuture<'_, Result<(), Error>>;
     /// Forgets the stored tokens.
     fn clear(&self) -> BoxFuture<'_, Result<(), Error>>;
+
+    /// Names the store in warnings and errors, without any secret (a file store: its path).
+    fn name(&self) -> String {
+        "the token store".to_string()
+    }
+
+    /// Moves content that cannot be used (unreadable, not stored tokens, another client's) out
+    /// of the way, so that the next save does not destroy it, and says where it went. The
+    /// default keeps no copy (`None`): the client then reads the store as empty and keeps new
+    /// tokens for the session only, leaving the content as it is.
+    fn set_aside(&self) -> BoxFuture<'_, Result<Option<String>, Error>> {
+        Box::pin(async { Ok(None) })
+    }
+
+    /// Holds off every other user of the same tokens (another client, another process) while
+    /// one refreshes a token and saves it, until the returned lock is dropped; `None` when the
+    /// store needs no such coordination (the default).
+    fn lock(&self) -> BoxFuture<'_, Result<Option<TokenStoreLock>, Error>> {
+        Box::pin(async { Ok(None) })
+    }
+}
+
+/// What [`TokenStore::lock`] returns: the store stays locked until it is dropped.
+pub struct TokenStoreLock(#[allow(dead_code, reason = "held for its `Drop`")] Box<dyn Send>);
+
+impl TokenStoreLock {
+    /// A lock that lasts as long as `guard`.
+    pub fn new(guard: impl Send + 'static) -> Self {
+        Self(Box::new(guard))
+    }
+}
+
+impl fmt::Debug for TokenStoreLock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenStoreLock")
+    }
 }
 
 /// Tokens kept in memory: they last as long as the store (clones share it).
@@ -63,32 +98,8 @@ impl TokenStore for MemoryTokenStore {
         *self.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
         Box::pin(async { Ok(()) })
     }
-}
 
-/// A [`TokenStore`] as rmcp's credential store.
-pub(super) struct StoreAdapter(pub(super) Arc<dyn TokenStore>);
-
-fn store_error(err: impl fmt::Display) -> AuthError {
-    AuthError::CredentialStoreError(err.to_string())
-}
-
-#[async_trait::async_trait]
-impl CredentialStore for StoreAdapter {
-    async fn load(&self) -> Result<Option<StoredCredentials>, AuthError> {
-        match self.0.load().await.map_err(store_error)? {
-            None => Ok(None),
-            Some(tokens) => serde_json::from_value(tokens.0)
-                .map(Some)
-                .map_err(store_error),
-        }
-    }
-
-    async fn save(&self, credentials: StoredCredentials) -> Result<(), AuthError> {
-        let value = serde_json::to_value(&credentials).map_err(store_error)?;
-        self.0.save(StoredTokens(value)).await.map_err(store_error)
-    }
-
-    async fn clear(&self) -> Result<(), AuthError> {
-        self.0.clear().await.map_err(store_error)
+    fn name(&self) -> String {
+        "the in-memory token store".to_string()
     }
 }
