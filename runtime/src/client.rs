@@ -281,6 +281,22 @@ where
     }
 }
 
+// `ToolOutput::json` is written here rather than in `output.rs`, which sits beneath `error.rs`:
+// it is the typed parsing that `structured` builds on.
+impl ToolOutput {
+    /// Parses the result as `T`: the structured content when there is some, otherwise the text
+    /// blocks as one JSON document.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        let parsed = match &self.structured_content {
+            Some(value) => T::deserialize(value),
+            None => serde_json::from_str(&self.text()),
+        };
+        parsed.map_err(|err| Error::UnexpectedResponse {
+            message: format!("the tool result does not fit the expected type: {err}"),
+        })
+    }
+}
+
 /// The parser of a call that is never sent.
 fn never_parsed<O>(tool: &str, _output: ToolOutput) -> Result<O, Error> {
     Err(Error::UnexpectedResponse {

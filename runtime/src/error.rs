@@ -63,6 +63,16 @@ pub enum Error {
         /// Everything the tool sent (boxed, to keep `Result<_, Error>` small).
         output: Box<ToolOutput>,
     },
+    /// The OAuth token store cannot be used (unreadable, not stored tokens, another client's,
+    /// or not writable) and no person can be asked to authorize afresh (client credentials,
+    /// cross-app access). With the authorization code flow the client logs a warning instead,
+    /// sets the content aside and authorizes again.
+    TokenStore {
+        /// The store, as it names itself (a file store: `the token file <path>`).
+        store: String,
+        /// What is wrong with it; never its content.
+        reason: String,
+    },
     /// The server sent something that does not fit the protocol or the tool's schema.
     UnexpectedResponse {
         /// What did not fit.
@@ -121,6 +131,11 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Self::TokenStore { store, reason } => write!(
+                f,
+                "{store} cannot be used: {reason}; repair or remove it, and the client will \
+                 authorize afresh"
+            ),
             Self::UnexpectedResponse { message } => write!(f, "unexpected response: {message}"),
         }
     }
@@ -129,7 +144,9 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Transport(err) => Some(err),
+            // The message of the `TransportError` is already part of this error's own: the
+            // chain goes on with what caused it.
+            Self::Transport(err) => std::error::Error::source(err),
             _ => None,
         }
     }
@@ -360,5 +377,93 @@ impl From<&'static str> for ConversionError {
 impl From<String> for ConversionError {
     fn from(value: String) -> Self {
         Self(value.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The chain as `anyhow` prints it with `{:#}`: each error's message, joined by ": ".
+    fn chain(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
+        let mut parts = vec![err.to_string()];
+        let mut next = err.source();
+        while let Some(cause) = next {
+            parts.push(cause.to_string());
+            next = cause.source();
+        }
+        parts
+    }
+
+    #[test]
+    fn every_variant_says_each_part_of_its_chain_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file `mcp-server`");
+        let violation = || Violation {
+            pointer: "/name".to_string(),
+            message: "is not a string".to_string(),
+        };
+        let variants = [
+            Error::Tool {
+                tool: "search".to_string(),
+                message: "quota exceeded".to_string(),
+                output: Box::default(),
+            },
+            Error::Protocol {
+                code: -32601,
+                message: "method not found".to_string(),
+                data: None,
+            },
+            Error::Transport(
+                TransportError::new("the server answered HTTP 500")
+                    .kind_of(TransportErrorKind::HttpStatus(500)),
+            ),
+            Error::Transport(TransportError::with_source(
+                "could not start `mcp-server`",
+                io,
+            )),
+            Error::Unauthorized {
+                status: 401,
+                challenge: Some("Bearer scope=\"files:read\"".to_string()),
+            },
+            Error::Timeout {
+                after: Duration::from_secs(30),
+            },
+            Error::InvalidArguments {
+                tool: "search".to_string(),
+                violations: vec![violation()],
+            },
+            Error::InvalidOutput {
+                tool: "search".to_string(),
+                violations: vec![violation()],
+                output: Box::default(),
+            },
+            Error::TokenStore {
+                store: "the token file /tmp/tokens.json".to_string(),
+                reason: "it is not valid JSON (EOF while parsing at line 1 column 9)".to_string(),
+            },
+            Error::UnexpectedResponse {
+                message: "the reply is not valid JSON-RPC".to_string(),
+            },
+        ];
+        let mut with_cause = 0;
+        for err in &variants {
+            let parts = chain(err);
+            with_cause += usize::from(parts.len() > 1);
+            for (i, part) in parts.iter().enumerate() {
+                for later in &parts[i + 1..] {
+                    assert!(
+                        !part.contains(later.as_str()),
+                        "`{later}` is said twice in `{}`",
+                        parts.join(": ")
+                    );
+                }
+            }
+        }
+        // The check saw a chain longer than one part.
+        assert_eq!(with_cause, 1);
+        assert_eq!(
+            chain(&variants[3]).join(": "),
+            "transport error: could not start `mcp-server`: no such file `mcp-server`"
+        );
     }
 }

@@ -21,6 +21,8 @@ mod retry;
 #[cfg(feature = "transport-rmcp")]
 mod rmcp_transport;
 #[cfg(feature = "transport-rmcp")]
+mod secret;
+#[cfg(feature = "transport-rmcp")]
 mod session;
 mod transport;
 mod validate;
@@ -34,14 +36,16 @@ pub use self::memory::MemoryTransport;
 #[cfg(feature = "transport-rmcp")]
 pub use self::oauth::{
     AuthorizationPrompt, FileTokenStore, IdentityProvider, LoopbackPrompt, MemoryTokenStore, OAuth,
-    StoredTokens, TokenStore,
+    StoredTokens, TokenStore, TokenStoreLock,
 };
 pub use self::output::{Content, ToolOutput};
 pub use self::retry::{RetryPolicy, ToolInfo, parse_retry_after};
 #[cfg(feature = "transport-rmcp")]
 pub use self::rmcp_transport::{
-    DEFAULT_PROTOCOL_VERSION, HttpBuilder, RmcpTransport, Secret, StdioBuilder,
+    DEFAULT_PROTOCOL_VERSION, HttpBuilder, RmcpTransport, StdioBuilder,
 };
+#[cfg(feature = "transport-rmcp")]
+pub use self::secret::Secret;
 #[cfg(feature = "transport-rmcp")]
 pub use self::session::{Elicitation, ElicitationHandler, ElicitationResponse};
 pub use self::transport::{BoxFuture, Progress, ProgressFn, ToolCall, ToolResult, Transport};

@@ -1,9 +1,10 @@
 //! What a successful tool call returns: [`ToolOutput`] and its [`Content`] blocks.
+//!
+//! This module is beneath `error.rs` (whose [`Error::Tool`](super::Error::Tool) carries a
+//! `ToolOutput`), so it names no error: [`ToolOutput::json`], which returns one, is written in
+//! `client.rs`, beside the typed parsing that uses it.
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
-
-use super::error::Error;
 
 /// One block of a tool's unstructured result.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,17 +78,5 @@ impl ToolOutput {
             .filter_map(Content::as_text)
             .collect::<Vec<_>>()
             .join("\n")
-    }
-
-    /// Parses the result as `T`: the structured content when there is some, otherwise the text
-    /// blocks as one JSON document.
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        let parsed = match &self.structured_content {
-            Some(value) => T::deserialize(value),
-            None => serde_json::from_str(&self.text()),
-        };
-        parsed.map_err(|err| Error::UnexpectedResponse {
-            message: format!("the tool result does not fit the expected type: {err}"),
-        })
     }
 }

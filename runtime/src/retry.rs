@@ -127,7 +127,7 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{TransportError, TransportErrorKind};
+    use super::super::error::{TransportError, TransportErrorKind};
     use super::*;
 
     fn http(status: u16, retry_after: Option<u64>) -> Error {

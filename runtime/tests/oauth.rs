@@ -24,7 +24,9 @@ use rmcp::transport::streamable_http_server::session::local::LocalSessionManager
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use serde_json::{Value, json};
-use toolgen_runtime::{AuthorizationPrompt, BoxFuture, Client, Error, IdentityProvider, OAuth};
+use toolgen_runtime::{
+    AuthorizationPrompt, BoxFuture, Client, Error, FileTokenStore, IdentityProvider, OAuth,
+};
 
 /// The pre-registered client of the tests.
 const CLIENT_ID: &str = "desktop-app";
@@ -88,11 +90,36 @@ struct State {
     access: HashMap<String, Issued>,
     refresh: HashMap<String, Vec<String>>,
     issued: usize,
+    /// Every request to the token endpoint, answered or not.
+    token_requests: usize,
+    faults: Faults,
+}
+
+/// Fault switches of the servers, off by default.
+#[derive(Default)]
+struct Faults {
+    /// The token endpoint answers with this status.
+    token_status: Option<StatusCode>,
+    /// The token endpoint never answers.
+    token_hangs: bool,
+    /// The registration endpoint refuses every client.
+    refuse_registration: bool,
+    /// The metadata documents answer 503.
+    metadata_down: bool,
+    /// The resource server's clock is this far ahead of the client's (it sees tokens expire
+    /// that much earlier than announced).
+    clock_ahead: Duration,
+    /// The lifetime of every access token after the first.
+    later_lifetime: Option<Duration>,
 }
 
 impl State {
     /// Issues an access token (valid `lifetime`) and a refresh token for `scopes`.
     fn issue(&mut self, scopes: Vec<String>, lifetime: Duration) -> Value {
+        let lifetime = match self.faults.later_lifetime {
+            Some(later) if self.issued > 0 => later,
+            _ => lifetime,
+        };
         self.issued += 1;
         let (access, refresh) = (
             format!("access-{}-x9", self.issued),
@@ -195,6 +222,7 @@ async fn serve(lifetime: Duration) -> Servers {
         "code_challenge_methods_supported": ["S256"],
         "token_endpoint_auth_methods_supported": ["client_secret_post"],
         "scopes_supported": GRANTABLE,
+        "registration_endpoint": format!("{base}/register"),
     });
 
     // The authorization endpoint approves at once: it grants the requested scopes it can grant
@@ -234,6 +262,17 @@ async fn serve(lifetime: Duration) -> Servers {
     let token = move |body: String| {
         let state = Arc::clone(&shared);
         async move {
+            let (status, hangs) = {
+                let mut state = state.lock().expect("state");
+                state.token_requests += 1;
+                (state.faults.token_status, state.faults.token_hangs)
+            };
+            if hangs {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+            }
+            if let Some(status) = status {
+                return json_response(status, json!({"error": "server_error"}));
+            }
             let body = form(&body);
             let get = |key: &str| body.get(key).cloned().unwrap_or_default();
             if get("client_id") != CLIENT_ID || get("client_secret") != CLIENT_SECRET {
@@ -277,13 +316,15 @@ async fn serve(lifetime: Duration) -> Servers {
             let refusal = {
                 let state = state.lock().expect("state");
                 match presented.as_ref().and_then(|token| state.access.get(token)) {
-                    Some(issued) if issued.expires <= Instant::now() => Some((
-                        StatusCode::UNAUTHORIZED,
-                        format!(
-                            "Bearer error=\"invalid_token\", scope=\"files:read\", \
+                    Some(issued) if issued.expires <= Instant::now() + state.faults.clock_ahead => {
+                        Some((
+                            StatusCode::UNAUTHORIZED,
+                            format!(
+                                "Bearer error=\"invalid_token\", scope=\"files:read\", \
                              resource_metadata=\"{resource_metadata}\""
-                        ),
-                    )),
+                            ),
+                        ))
+                    }
                     Some(issued) if needed.iter().all(|s| issued.scopes.iter().any(|g| g == s)) => {
                         None
                     }
@@ -315,10 +356,37 @@ async fn serve(lifetime: Duration) -> Servers {
         }
     };
 
+    // Dynamic Client Registration: the tests' pre-registered client, unless refused.
+    let shared = Arc::clone(&state);
+    let register = move || {
+        let state = Arc::clone(&shared);
+        async move {
+            if state.lock().expect("state").faults.refuse_registration {
+                let refusal = json!({"error": "invalid_client_metadata"});
+                return json_response(StatusCode::FORBIDDEN, refusal);
+            }
+            let client = json!({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET});
+            json_response(StatusCode::CREATED, client)
+        }
+    };
+    let shared = Arc::clone(&state);
+    let metadata_switch = move |request: axum::extract::Request, next: axum::middleware::Next| {
+        let state = Arc::clone(&shared);
+        async move {
+            let down = state.lock().expect("state").faults.metadata_down;
+            if down && request.uri().path().starts_with("/.well-known/") {
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            }
+            next.run(request).await
+        }
+    };
+
     let mcp = mcp_router().layer(axum::middleware::from_fn(guard));
     let router = with_metadata(mcp, resource, metadata)
         .route("/authorize", axum::routing::get(authorize))
-        .route("/token", axum::routing::post(token));
+        .route("/token", axum::routing::post(token))
+        .route("/register", axum::routing::post(register))
+        .layer(axum::middleware::from_fn(metadata_switch));
     tokio::spawn(async move { axum::serve(listener, router).await });
     Servers {
         url: format!("{base}/mcp"),
@@ -331,6 +399,8 @@ async fn serve(lifetime: Duration) -> Servers {
 #[derive(Clone, Default)]
 struct Browser {
     visits: Arc<AtomicUsize>,
+    /// How many of the next visits fail, as when the person closes the tab.
+    failures: Arc<AtomicUsize>,
 }
 
 impl AuthorizationPrompt for Browser {
@@ -341,6 +411,14 @@ impl AuthorizationPrompt for Browser {
     fn authorize<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<String, Error>> {
         Box::pin(async move {
             self.visits.fetch_add(1, Ordering::SeqCst);
+            let failing = self
+                .failures
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+            if failing.is_ok() {
+                return Err(Error::UnexpectedResponse {
+                    message: "the person closed the browser tab".to_string(),
+                });
+            }
             let http = reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
@@ -701,4 +779,552 @@ async fn cross_app_access_exchanges_the_id_token_and_does_again_when_the_token_e
     for secret in [ID_TOKEN, XAA_SECRET, "xaa-access-"] {
         assert!(!shown.contains(secret), "`{secret}` shows in: {shown}");
     }
+}
+
+// The fault matrix: each row asserts the outcome, the prompts and token requests, what the
+// token store holds afterwards, and that no secret shows in errors or logs.
+
+/// The warnings of every crate, and every event of the runtime, as text.
+#[derive(Clone, Default)]
+struct Logs(Arc<Mutex<String>>);
+
+impl Logs {
+    /// Captures the events of this thread (the tests' runtime is single-threaded) until the
+    /// guard is dropped.
+    fn capture() -> (Self, tracing::subscriber::DefaultGuard) {
+        let logs = Self::default();
+        let guard = tracing::subscriber::set_default(logs.clone());
+        (logs, guard)
+    }
+
+    fn text(&self) -> String {
+        self.0.lock().expect("logs").clone()
+    }
+}
+
+impl tracing::Subscriber for Logs {
+    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+        metadata.target().starts_with("toolgen_runtime")
+            || *metadata.level() <= tracing::Level::WARN
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        struct Fields<'a>(&'a mut String);
+        impl tracing::field::Visit for Fields<'_> {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                self.0.push_str(&format!(" {}={value:?}", field.name()));
+            }
+        }
+        let mut line = format!("{} {}", event.metadata().level(), event.metadata().target());
+        event.record(&mut Fields(&mut line));
+        let mut logs = self.0.lock().expect("logs");
+        logs.push_str(&line);
+        logs.push('\n');
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+/// A fresh folder for one test's token file.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("toolgen-oauth-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+/// The access token a token file holds, if it holds tokens.
+fn stored_access(path: &std::path::Path) -> Option<String> {
+    let text = std::fs::read(path).ok()?;
+    let value: Value = serde_json::from_slice(&text).expect("the token file is whole JSON");
+    value["token_response"]["access_token"]
+        .as_str()
+        .map(str::to_string)
+}
+
+fn oauth_in(browser: &Browser, path: &std::path::Path) -> OAuth {
+    oauth(browser).token_store(FileTokenStore::new(path))
+}
+
+impl Servers {
+    fn faults(&self, set: impl FnOnce(&mut Faults)) {
+        set(&mut self.state().faults);
+    }
+    fn token_requests(&self) -> usize {
+        self.state().token_requests
+    }
+}
+
+#[tokio::test]
+async fn row_prompt_fails_then_succeeds_and_the_new_token_reaches_the_store() {
+    let (logs, _guard) = Logs::capture();
+    let servers = serve(Duration::from_secs(3600)).await;
+    let dir = scratch("prompt-fails");
+    let path = dir.join("tokens.json");
+    let browser = Browser::default();
+    let client = Client::connect_http(&servers.url)
+        .oauth(oauth_in(&browser, &path))
+        .connect()
+        .await
+        .expect("connect");
+    assert_eq!(stored_access(&path).as_deref(), Some("access-1-x9"));
+    // `write` needs more scope; the person closes the tab: the call fails with the prompt's error.
+    browser.failures.store(1, Ordering::SeqCst);
+    let err = call(&client, "write").await.expect_err("the prompt failed");
+    assert!(
+        matches!(&err, Error::UnexpectedResponse { message } if message.contains("closed the browser tab")),
+        "{err:?}"
+    );
+    assert_eq!(browser.visits.load(Ordering::SeqCst), 2);
+    assert_eq!(servers.token_requests(), 1);
+    assert_eq!(stored_access(&path).as_deref(), Some("access-1-x9"));
+    // The next authorization succeeds, and its token reaches the same store.
+    assert_eq!(call(&client, "write").await.expect("call"), "write done");
+    assert_eq!(browser.visits.load(Ordering::SeqCst), 3);
+    assert_eq!(servers.token_requests(), 2);
+    assert_eq!(stored_access(&path).as_deref(), Some("access-2-x9"));
+    assert_no_secret(&format!("{err} {err:?} {client:?} {}", logs.text()));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn row_token_endpoint_500_is_a_typed_error_and_the_next_connect_succeeds() {
+    let (logs, _guard) = Logs::capture();
+    let servers = serve(Duration::from_secs(3600)).await;
+    let dir = scratch("token-500");
+    let path = dir.join("tokens.json");
+    let browser = Browser::default();
+    servers.faults(|f| f.token_status = Some(StatusCode::INTERNAL_SERVER_ERROR));
+    let err = Client::connect_http(&servers.url)
+        .oauth(oauth_in(&browser, &path))
+        .connect()
+        .await
+        .expect_err("the token endpoint fails");
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("authorizing with the server failed"),
+        "{err}"
+    );
+    assert_eq!(browser.visits.load(Ordering::SeqCst), 1);
+    assert_eq!(servers.token_requests(), 1);
+    assert!(!path.exists());
+    servers.faults(|f| f.token_status = None);
+    let client = Client::connect_http(&servers.url)
+        .oauth(oauth_in(&browser, &path))
+        .connect()
+        .await
+        .expect("connect");
+    assert_eq!(call(&client, "read").await.expect("call"), "read done");
+    assert_eq!(stored_access(&path).as_deref(), Some("access-1-x9"));
+    assert_eq!(browser.visits.load(Ordering::SeqCst), 2);
+    assert_eq!(servers.token_requests(), 2);
+    assert_no_secret(&format!("{err} {err:?} {}", logs.text()));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn row_token_endpoint_timeout_drops_the_attempt_and_the_session_keeps_its_store() {
+    let (logs, _guard) = Logs::capture();
+    let servers = serve(Duration::from_secs(3600)).await;
+    let dir = scratch("token-timeout");
+    let path = dir.join("tokens.json");
+    let browser = Browser::default();
+    let client = Client::connect_http(&servers.url)
+        .oauth(oauth_in(&browser, &path))
+        .connect()
+        .await
+        .expect("connect");
+    servers.faults(|f| f.token_hangs = true);
+    // The step-up's token request never answers; the caller stops waiting (the future drops).
+    let waited = tokio::time::timeout(Duration::from_millis(800), call(&client, "write")).await;
+    assert!(waited.is_err(), "the token endpoint hangs");
+    assert_eq!(servers.token_requests(), 2);
+    assert_eq!(stored_access(&path).as_deref(), Some("access-1-x9"));
+    servers.faults(|f| f.token_hangs = false);
+    assert_eq!(call(&client, "write").await.expect("call"), "write done");
+    assert_eq!(browser.visits.load(Ordering::SeqCst), 3);
+    assert_eq!(servers.token_requests(), 3);
+    assert_eq!(stored_access(&path).as_deref(), Some("access-2-x9"));
+    assert_no_secret(&logs.text());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn row_registration_refused_is_a_typed_error_before_any_prompt() {
+    let (logs, _guard) = Logs::capture();
+    let servers = serve(Duration::from_secs(3600)).await;
+    servers.faults(|f| f.refuse_registration = true);
+    let browser = Browser::default();
+    let store = toolgen_runtime::MemoryTokenStore::default();
+    // No client ID: the client registers itself, and is refused.
+    let oauth = OAuth::authorization_code()
+        .prompt(browser.clone())
+        .token_store(store.clone());
+    let err = Client::connect_http(&servers.url)
+        .oauth(oauth)
+        .connect()
+        .await
+        .expect_err("registration is refused");
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(err.to_string().contains("egistration"), "{err}");
+    assert_eq!(browser.visits.load(Ordering::SeqCst), 0);
+    assert_eq!(servers.token_requests(), 0);
+    assert_eq!(
+        toolgen_runtime::TokenStore::load(&store)
+            .await
+            .expect("load"),
+        None
+    );
+    assert_no_secret(&format!("{err} {err:?} {}", logs.text()));
+}
+
+#[tokio::test]
+async fn row_metadata_unreachable_is_a_typed_error_before_any_prompt() {
+    let (logs, _guard) = Logs::capture();
+    let servers = serve(Duration::from_secs(3600)).await;
+    servers.faults(|f| f.metadata_down = true);
+    let dir = scratch("metadata-down");
+    let path = dir.join("tokens.json");
+    let browser = Browser::default();
+    let err = Client::connect_http(&servers.url)
+        .oauth(oauth_in(&browser, &path))
+        .connect()
+        .await
+        .expect_err("no metadata");
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("authorizing with the server failed"),
+        "{err}"
+    );
+    assert_eq!(browser.visits.load(Ordering::SeqCst), 0);
+    assert_eq!(servers.token_requests(), 0);
+    assert!(!path.exists());
+    assert_no_secret(&format!("{err} {err:?} {}", logs.text()));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn row_refresh_token_revoked_asks_the_person_again() {
+    let (logs, _guard) = Logs::capture();
+    let servers = serve(Duration::from_secs(3600)).await;
+    let dir = scratch("refresh-revoked");
+    let path = dir.join("tokens.json");
+    let browser = Browser::default();
+    let client = Client::connect_http(&servers.url)
+        .oauth(oauth_in(&browser, &path))
+        .connect()
+        .await
+        .expect("connect");
+    {
+        let mut state = servers.state();
+        state.access.clear();
+        state.refresh.clear();
+    }
+    assert_eq!(call(&client, "read").await.expect("call"), "read done");
+    assert_eq!(browser.visits.load(Ordering::SeqCst), 2);
+    {
+        let state = servers.state();
+        eprintln!(
+            "DEBUG {:?} {:?} {}",
+            state.grants, state.refreshed_with, state.token_requests
+        );
+    }
+    // The code, the refused refresh, the new code.
+    assert_eq!(servers.token_requests(), 3);
+    assert_eq!(servers.state().refreshed_with, ["refresh-1-x9"]);
+    assert_eq!(
+        servers.state().grants,
+        ["authorization_code", "authorization_code"]
+    );
+    assert_eq!(stored_access(&path).as_deref(), Some("access-2-x9"));
+    assert_no_secret(&logs.text());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn row_access_token_revoked_mid_session_is_refreshed_and_stored() {
+    let (logs, _guard) = Logs::capture();
+    let servers = serve(Duration::from_secs(3600)).await;
+    let dir = scratch("access-revoked");
+    let path = dir.join("tokens.json");
+    let browser = Browser::default();
+    let client = Client::connect_http(&servers.url)
+        .oauth(oauth_in(&browser, &path))
+        .connect()
+        .await
+        .expect("connect");
+    assert_eq!(call(&client, "read").await.expect("call"), "read done");
+    servers.state().access.clear();
+    assert_eq!(call(&client, "read").await.expect("call"), "read done");
+    assert_eq!(browser.visits.load(Ordering::SeqCst), 1);
+    assert_eq!(servers.token_requests(), 2);
+    assert_eq!(
+        servers.state().grants,
+        ["authorization_code", "refresh_token"]
+    );
+    assert_eq!(stored_access(&path).as_deref(), Some("access-2-x9"));
+    assert_no_secret(&logs.text());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn row_a_hundred_calls_when_the_token_expires_refresh_once() {
+    let (logs, _guard) = Logs::capture();
+    let servers = serve(Duration::from_secs(2)).await;
+    servers.faults(|f| f.later_lifetime = Some(Duration::from_secs(3600)));
+    let dir = scratch("hundred");
+    let path = dir.join("tokens.json");
+    let browser = Browser::default();
+    let client = Client::connect_http(&servers.url)
+        .oauth(oauth_in(&browser, &path))
+        .connect()
+        .await
+        .expect("connect");
+    // Past the two seconds, in the whole seconds rmcp counts in too.
+    tokio::time::sleep(Duration::from_millis(2200)).await;
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..100 {
+        let client = client.clone();
+        calls.spawn(async move { call(&client, "read").await });
+    }
+    let mut done = 0;
+    while let Some(result) = calls.join_next().await {
+        assert_eq!(result.expect("task").expect("call"), "read done");
+        done += 1;
+    }
+    assert_eq!(done, 100);
+    assert_eq!(browser.visits.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        servers.state().grants,
+        ["authorization_code", "refresh_token"]
+    );
+    assert_eq!(servers.token_requests(), 2);
+    assert_eq!(stored_access(&path).as_deref(), Some("access-2-x9"));
+    assert_no_secret(&logs.text());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn row_server_clock_ahead_refreshes_on_its_401_without_a_prompt() {
+    let (logs, _guard) = Logs::capture();
+    // Tokens announced for 4 s; the resource server's clock is 3 s ahead, so it refuses them
+    // after 1 s, while the client still counts 3 s left (no refresh of its own yet).
+    let servers = serve(Duration::from_secs(4)).await;
+    servers.faults(|f| {
+        f.clock_ahead = Duration::from_secs(3);
+        f.later_lifetime = Some(Duration::from_secs(3600));
+    });
+    let dir = scratch("clock-ahead");
+    let path = dir.join("tokens.json");
+    let browser = Browser::default();
+    let client = Client::connect_http(&servers.url)
+        .oauth(oauth_in(&browser, &path))
+        .connect()
+        .await
+        .expect("connect");
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(call(&client, "read").await.expect("call"), "read done");
+    assert_eq!(browser.visits.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        servers.state().grants,
+        ["authorization_code", "refresh_token"]
+    );
+    assert_eq!(stored_access(&path).as_deref(), Some("access-2-x9"));
+    assert_no_secret(&logs.text());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A bad token file: the client warns naming the file, keeps a copy, and authorizes afresh.
+async fn bad_store_row(name: &str, prepare: impl FnOnce(&std::path::Path)) {
+    let (logs, _guard) = Logs::capture();
+    let servers = serve(Duration::from_secs(3600)).await;
+    let dir = scratch(name);
+    let path = dir.join("tokens.json");
+    prepare(&path);
+    let before = std::fs::read(&path).ok();
+    let browser = Browser::default();
+    let client = Client::connect_http(&servers.url)
+        .oauth(oauth_in(&browser, &path))
+        .connect()
+        .await
+        .expect("connect");
+    assert_eq!(call(&client, "read").await.expect("call"), "read done");
+    assert_eq!(browser.visits.load(Ordering::SeqCst), 1);
+    assert_eq!(servers.token_requests(), 1);
+    assert_eq!(stored_access(&path).as_deref(), Some("access-1-x9"));
+    // The old content was kept, byte for byte.
+    let copy = dir.join("tokens.json.corrupt-1");
+    assert!(copy.exists(), "no copy kept");
+    if let Some(before) = before {
+        assert_eq!(std::fs::read(&copy).expect("copy"), before);
+    }
+    let logs = logs.text();
+    assert!(
+        logs.lines()
+            .any(|l| l.starts_with("WARN") && l.contains(&path.display().to_string())),
+        "no warning names the file: {logs}"
+    );
+    assert_no_secret(&logs);
+    assert!(!logs.contains("old-secret"), "{logs}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn row_bad_store_wrong_shape() {
+    bad_store_row("shape", |path| std::fs::write(path, "{}").expect("write")).await;
+}
+
+#[tokio::test]
+async fn row_bad_store_corrupt_json() {
+    bad_store_row("corrupt", |path| {
+        let half = r#"{"client_id": "desktop-app", "token_response": {"access_token": "old-secret"#;
+        std::fs::write(path, half).expect("write")
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn row_bad_store_wrong_type_quotes_no_value() {
+    bad_store_row("wrong-type", |path| {
+        let text =
+            r#"{"client_id": "desktop-app", "token_response": "old-secret", "granted_scopes": []}"#;
+        std::fs::write(path, text).expect("write")
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn row_bad_store_unreadable() {
+    // A folder where the file should be: reading it fails (also for root).
+    bad_store_row("unreadable", |path| {
+        std::fs::create_dir(path).expect("mkdir")
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn row_bad_store_another_clients_tokens() {
+    bad_store_row("other-client", |path| {
+        let other = json!({
+            "client_id": "other-app",
+            "token_response": {
+                "access_token": "old-secret-access", "token_type": "bearer",
+                "refresh_token": "old-secret-refresh", "expires_in": 3600,
+            },
+            "granted_scopes": ["files:read"],
+            "token_received_at": now(),
+        });
+        std::fs::write(path, other.to_string()).expect("write")
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn row_bad_store_not_writable_keeps_the_token_for_the_session() {
+    let (logs, _guard) = Logs::capture();
+    let servers = serve(Duration::from_secs(3600)).await;
+    let dir = scratch("not-writable");
+    // The file's folder is a file: nothing can be read, moved or written there (also for root).
+    std::fs::write(dir.join("folder"), "not a folder").expect("write");
+    let path = dir.join("folder").join("tokens.json");
+    let browser = Browser::default();
+    let client = Client::connect_http(&servers.url)
+        .oauth(oauth_in(&browser, &path))
+        .connect()
+        .await
+        .expect("connect");
+    assert_eq!(call(&client, "read").await.expect("call"), "read done");
+    assert_eq!(call(&client, "read").await.expect("call"), "read done");
+    assert_eq!(browser.visits.load(Ordering::SeqCst), 1);
+    assert_eq!(servers.token_requests(), 1);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("folder")).expect("read"),
+        "not a folder"
+    );
+    let logs = logs.text();
+    assert!(
+        logs.lines()
+            .any(|l| l.starts_with("WARN") && l.contains(&path.display().to_string())),
+        "no warning names the file: {logs}"
+    );
+    assert_no_secret(&logs);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn row_bad_store_without_a_person_is_a_typed_error_naming_the_file() {
+    let (logs, _guard) = Logs::capture();
+    let servers = serve(Duration::from_secs(3600)).await;
+    let dir = scratch("no-person");
+    let path = dir.join("tokens.json");
+    std::fs::write(&path, "{}").expect("write");
+    let oauth =
+        OAuth::client_credentials(CLIENT_ID, CLIENT_SECRET).token_store(FileTokenStore::new(&path));
+    let err = Client::connect_http(&servers.url)
+        .oauth(oauth)
+        .connect()
+        .await
+        .expect_err("the store cannot be used");
+    match &err {
+        Error::TokenStore { store, reason } => {
+            assert!(store.contains(&path.display().to_string()), "{store}");
+            assert!(reason.contains("client_id"), "{reason}");
+        }
+        other => panic!("not a TokenStore error: {other:?}"),
+    }
+    assert_eq!(servers.token_requests(), 0);
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), "{}");
+    assert!(!dir.join("tokens.json.corrupt-1").exists());
+    assert_no_secret(&format!("{err} {err:?} {}", logs.text()));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn row_two_processes_refreshing_one_store_at_once_lose_nothing() {
+    let (logs, _guard) = Logs::capture();
+    let servers = serve(Duration::from_secs(2)).await;
+    servers.faults(|f| f.later_lifetime = Some(Duration::from_secs(3600)));
+    let dir = scratch("two-processes");
+    let path = dir.join("tokens.json");
+    let browser = Browser::default();
+    // Two clients of their own (as two processes would have) on one token file.
+    let first = Client::connect_http(&servers.url)
+        .oauth(oauth_in(&browser, &path))
+        .connect()
+        .await
+        .expect("connect");
+    let second = Client::connect_http(&servers.url)
+        .oauth(oauth_in(&browser, &path))
+        .connect()
+        .await
+        .expect("connect");
+    assert_eq!(browser.visits.load(Ordering::SeqCst), 1);
+    tokio::time::sleep(Duration::from_millis(2200)).await;
+    let (a, b) = tokio::join!(call(&first, "read"), call(&second, "read"));
+    assert_eq!(a.expect("first"), "read done");
+    assert_eq!(b.expect("second"), "read done");
+    // No one was asked again, and no refresh token was presented twice.
+    assert_eq!(browser.visits.load(Ordering::SeqCst), 1);
+    let state = servers.state();
+    let mut used = state.refreshed_with.clone();
+    used.dedup();
+    assert_eq!(used, state.refreshed_with, "a refresh token was used twice");
+    assert!(!state.refreshed_with.is_empty());
+    // The file holds the newest token, whole.
+    let newest = format!("access-{}-x9", state.issued);
+    assert_eq!(stored_access(&path), Some(newest));
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    assert_no_secret(&logs.text());
+    drop(state);
+    let _ = std::fs::remove_dir_all(&dir);
 }

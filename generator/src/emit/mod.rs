@@ -19,7 +19,8 @@ use crate::docs::{self, DocOptions};
 use crate::model::{Model, Namespace, Operation, Provider};
 
 /// The runtime's sources (the `toolgen-runtime` crate), copied into a vendored crate: its
-/// `lib.rs` becomes `src/runtime/mod.rs`.
+/// `lib.rs` becomes `src/runtime/mod.rs`, and its sub-folders (`oauth/`, `rmcp_transport/`)
+/// sub-folders of `src/runtime/`. Every file of `runtime/src` is listed.
 const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../../runtime/src/lib.rs")),
     ("client.rs", include_str!("../../../runtime/src/client.rs")),
@@ -31,13 +32,73 @@ const RUNTIME: &[(&str, &str)] = &[
         "nullable.rs",
         include_str!("../../../runtime/src/nullable.rs"),
     ),
-    ("oauth.rs", include_str!("../../../runtime/src/oauth.rs")),
+    (
+        "oauth/config.rs",
+        include_str!("../../../runtime/src/oauth/config.rs"),
+    ),
+    (
+        "oauth/failure.rs",
+        include_str!("../../../runtime/src/oauth/failure.rs"),
+    ),
+    (
+        "oauth/file_store.rs",
+        include_str!("../../../runtime/src/oauth/file_store.rs"),
+    ),
+    (
+        "oauth/flows.rs",
+        include_str!("../../../runtime/src/oauth/flows.rs"),
+    ),
+    (
+        "oauth/mod.rs",
+        include_str!("../../../runtime/src/oauth/mod.rs"),
+    ),
+    (
+        "oauth/prompt.rs",
+        include_str!("../../../runtime/src/oauth/prompt.rs"),
+    ),
+    (
+        "oauth/session_auth.rs",
+        include_str!("../../../runtime/src/oauth/session_auth.rs"),
+    ),
+    (
+        "oauth/store.rs",
+        include_str!("../../../runtime/src/oauth/store.rs"),
+    ),
+    (
+        "oauth/store_adapter.rs",
+        include_str!("../../../runtime/src/oauth/store_adapter.rs"),
+    ),
     ("output.rs", include_str!("../../../runtime/src/output.rs")),
     ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
     (
-        "rmcp_transport.rs",
-        include_str!("../../../runtime/src/rmcp_transport.rs"),
+        "rmcp_transport/calls.rs",
+        include_str!("../../../runtime/src/rmcp_transport/calls.rs"),
     ),
+    (
+        "rmcp_transport/errors.rs",
+        include_str!("../../../runtime/src/rmcp_transport/errors.rs"),
+    ),
+    (
+        "rmcp_transport/handshake.rs",
+        include_str!("../../../runtime/src/rmcp_transport/handshake.rs"),
+    ),
+    (
+        "rmcp_transport/http.rs",
+        include_str!("../../../runtime/src/rmcp_transport/http.rs"),
+    ),
+    (
+        "rmcp_transport/mod.rs",
+        include_str!("../../../runtime/src/rmcp_transport/mod.rs"),
+    ),
+    (
+        "rmcp_transport/options.rs",
+        include_str!("../../../runtime/src/rmcp_transport/options.rs"),
+    ),
+    (
+        "rmcp_transport/stdio.rs",
+        include_str!("../../../runtime/src/rmcp_transport/stdio.rs"),
+    ),
+    ("secret.rs", include_str!("../../../runtime/src/secret.rs")),
     (
         "session.rs",
         include_str!("../../../runtime/src/session.rs"),
