@@ -97,9 +97,7 @@ impl Config {
                     "see the README's \"Publishing an SDK crate\" for the keys of toolgen.toml",
                 );
             if let Some(span) = err.span() {
-                let before = &text[..span.start.min(text.len())];
-                let line = 1 + before.matches('\n').count();
-                let column = 1 + before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+                let (line, column) = crate::locate::line_column(text, span.start);
                 diagnostic = diagnostic.at_position(line, column);
             }
             Diagnostics::from(diagnostic)

@@ -76,6 +76,19 @@ pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
     offset
 }
 
+/// The 1-based line and column (in bytes) of a byte offset, clamped to the text: the inverse of
+/// [`offset_of`], for parsers that report spans (the `toml` crate).
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = 1 + before.matches('\n').count();
+    let column = 1 + before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+    (line, column)
+}
+
 /// A cursor over JSON text that understands just enough to find and skip values.
 #[derive(Clone)]
 struct Scanner<'a> {
@@ -341,6 +354,20 @@ mod tests {
     fn at<'a>(text: &'a str, pointer: &str) -> (&'a str, bool) {
         let location = locate_json(text, pointer).expect("located");
         (&text[location.value.clone()], location.exact)
+    }
+
+    #[test]
+    fn line_column_inverts_offset_of() {
+        let text = "ab\ncdé\n\nf";
+        for (line, column) in [(1, 1), (1, 3), (2, 1), (2, 3), (3, 1), (4, 1), (4, 2)] {
+            assert_eq!(
+                line_column(text, offset_of(text, line, column)),
+                (line, column)
+            );
+        }
+        // Past the end, and inside a multi-byte character, clamp back.
+        assert_eq!(line_column(text, 99), (4, 2));
+        assert_eq!(line_column(text, 6), (2, 3));
     }
 
     #[test]

@@ -66,9 +66,7 @@ fn parse_toml(file: &str, bytes: &[u8]) -> Result<Value, Diagnostics> {
         let message = err.message().trim_end().to_string();
         let mut diagnostic = Diagnostic::new(file, format!("malformed TOML: {message}"));
         if let Some(span) = err.span() {
-            let before = &text[..span.start.min(text.len())];
-            let line = 1 + before.matches('\n').count();
-            let column = 1 + before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+            let (line, column) = crate::locate::line_column(text, span.start);
             diagnostic = diagnostic.at_position(line, column);
         }
         diagnostic.into()
