@@ -247,6 +247,69 @@ pub fn rename_problem(kind: RenameKind, name: &str) -> Option<String> {
 /// Hands out unique names within one Rust namespace (a module's types, an enum's variants, an
 /// impl block's methods).
 ///
+/// Methods a generated struct has besides its setters, and names that clippy expects to
+/// implement a standard trait (`add`, `next`, ...): a setter never takes one.
+const SETTER_RESERVED: &[&str] = &[
+    "new",
+    "validate",
+    "default",
+    "clone",
+    "fmt",
+    "add",
+    "as_mut",
+    "as_ref",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "borrow",
+    "borrow_mut",
+    "cmp",
+    "deref",
+    "deref_mut",
+    "div",
+    "drop",
+    "eq",
+    "from_iter",
+    "from_str",
+    "hash",
+    "index",
+    "index_mut",
+    "into_iter",
+    "mul",
+    "neg",
+    "next",
+    "not",
+    "partial_cmp",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
+];
+
+/// The setter of each field of a generated struct (snake_case field names, `r#` left off): the
+/// field's own name, or `set_<name>` when the struct or a standard trait has a method of that
+/// name, numbered if that is a field's name too. In field order, one per field.
+pub fn setter_names(fields: &[&str]) -> Vec<String> {
+    let mut scope = Scope::with_reserved(
+        SETTER_RESERVED.iter().copied().chain(
+            fields
+                .iter()
+                .copied()
+                .filter(|f| !SETTER_RESERVED.contains(f)),
+        ),
+    );
+    fields
+        .iter()
+        .map(|field| {
+            if SETTER_RESERVED.contains(field) {
+                scope.claim(&format!("set_{field}"), "_")
+            } else {
+                (*field).to_string()
+            }
+        })
+        .collect()
+}
+
 /// A name that is already taken gets the smallest free numeric suffix (`EnUs2`, `EnUs3`, ...).
 /// Names are claimed in the caller's order, so a caller that claims in schema order keeps every
 /// earlier name stable when a later one is added.
@@ -408,6 +471,22 @@ mod tests {
         }
         for no in ["slang", "format", "localeish", "region", ""] {
             assert!(!says_locale(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn setter_names_avoid_the_struct_s_own_methods() {
+        let table: [(&[&str], &[&str]); 4] = [
+            (&["email", "locale"], &["email", "locale"]),
+            (
+                &["new", "validate", "type"],
+                &["set_new", "set_validate", "type"],
+            ),
+            (&["next", "set_next"], &["set_next_2", "set_next"]),
+            (&["default", "extra"], &["set_default", "extra"]),
+        ];
+        for (fields, expected) in table {
+            assert_eq!(setter_names(fields), expected, "{fields:?}");
         }
     }
 

@@ -478,3 +478,23 @@ fn every_file_the_code_map_names_exists() {
         "ARCHITECTURE.md's code map names files that do not exist: {missing:?}"
     );
 }
+
+#[test]
+fn the_vendored_runtime_lists_every_runtime_file() {
+    let table = fs::read_to_string(repo().join("generator/src/emit/runtime_files.rs"))
+        .expect("read the runtime table");
+    let src = repo().join("runtime/src");
+    let missing: Vec<String> = modules(&src)
+        .values()
+        .map(|file| {
+            let relative = file.strip_prefix(&src).expect("below runtime/src");
+            relative.display().to_string().replace('\\', "/")
+        })
+        .filter(|file| !table.contains(&format!("runtime/src/{file}\")")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "generator/src/emit/runtime_files.rs must copy every runtime file into a vendored \
+         crate; missing: {missing:?}"
+    );
+}

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use quote::quote;
 
+use super::files::{Contents, EmittedFile};
 use super::paths::Routes;
-use super::{Contents, EmittedFile};
 use crate::model::Model;
 use crate::options::Runtime;
 

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::cldr::{CLDR_VERSION, LocaleData, LocaleInfo};
-use crate::model::EnumType;
+use crate::model::{EnumType, Provider};
 
 /// The cargo feature of the generated crate that converts locale enums to and from
 /// `icu_locale_core::LanguageIdentifier`.
@@ -43,6 +43,16 @@ pub(crate) struct Tables<'a> {
     pub(crate) data: &'a LocaleData,
     /// The module that holds them as [`DATA_STATIC`]: `crate::<provider>::shared`.
     pub(crate) module: TokenStream,
+}
+
+/// Where the locale enums of `provider` find its shared CLDR tables.
+pub(crate) fn tables(provider: &Provider) -> Option<Tables<'_>> {
+    let module = format_ident!("{}", provider.module);
+    let shared = format_ident!("{}", provider.shared_module);
+    provider.locale_data.as_ref().map(|data| Tables {
+        data,
+        module: quote!(crate::#module::#shared),
+    })
 }
 
 /// The name of the static that holds a provider's (or the crate's) shared CLDR tables.
