@@ -190,6 +190,12 @@ pub fn feature_name(text: &str) -> String {
     }
 }
 
+/// The method that takes the arguments of a tool whose arguments are all optional, beside its
+/// own method, which sends none (`list` → `list_with`).
+pub fn with_arguments_method(method: &str) -> String {
+    format!("{method}_with")
+}
+
 /// The PascalCase name of a generated input type for a tool method (`create` → `CreateParams`).
 pub fn params_type(method: &str) -> String {
     format!("{}Params", type_name(method))

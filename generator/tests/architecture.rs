@@ -45,8 +45,11 @@ fn modules(src: &Path) -> BTreeMap<Vec<String>, PathBuf> {
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
-        if relative.starts_with("bin") {
-            continue; // binaries are crates of their own
+        // Binaries are crates of their own: `bin/`, and `main.rs` beside a `lib.rs`.
+        if relative.starts_with("bin")
+            || (relative == Path::new("main.rs") && src.join("lib.rs").exists())
+        {
+            continue;
         }
         let last = segments.last().map(String::as_str);
         if matches!(last, Some("mod" | "lib" | "main")) {
@@ -200,6 +203,8 @@ fn absolute(
     let mut out: Vec<String>;
     let mut rest = path;
     match path.first().map(String::as_str) {
+        // `crate::#name` or `self::#name` inside `quote!`: a path built at run time.
+        Some("crate" | "self") if path.len() == 1 => return None,
         Some("crate") => {
             out = Vec::new();
             rest = &path[1..];
@@ -222,8 +227,32 @@ fn absolute(
     Some(out)
 }
 
+/// The names a file defines at its top level (`fn`, `struct`, `enum`, `trait`, `type`, `const`,
+/// `static`, `union`).
+fn definitions(code: &str) -> BTreeSet<String> {
+    const KINDS: &[&str] = &[
+        "fn", "struct", "enum", "trait", "type", "const", "static", "union",
+    ];
+    let mut out = BTreeSet::new();
+    for line in code.lines().filter(|l| !l.starts_with([' ', '\t', '}'])) {
+        let words: Vec<&str> = line
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let kind = words
+            .iter()
+            .position(|w| KINDS.contains(w) && !(*w == "const" && words.contains(&"fn")));
+        if let Some(name) = kind.and_then(|k| words.get(k + 1)) {
+            out.insert((*name).to_string());
+        }
+    }
+    out
+}
+
 /// What one file names, for resolving paths.
 struct FileInfo {
+    /// The names of the items the file defines at its top level.
+    defines: BTreeSet<String>,
     /// A name this file brings into scope with `use` → the absolute path it names.
     imports: BTreeMap<String, Vec<String>>,
     /// Every absolute path the file names.
@@ -271,7 +300,14 @@ fn edges(src: &Path) -> BTreeMap<PathBuf, BTreeSet<PathBuf>> {
             .iter()
             .filter_map(|path| absolute(module, &children, path))
             .collect();
-        infos.insert(file.clone(), FileInfo { imports, paths });
+        infos.insert(
+            file.clone(),
+            FileInfo {
+                defines: definitions(&code),
+                imports,
+                paths,
+            },
+        );
     }
     // Where each `macro_rules!` macro is defined.
     let mut macros: BTreeMap<String, PathBuf> = BTreeMap::new();
@@ -295,6 +331,16 @@ fn edges(src: &Path) -> BTreeMap<PathBuf, BTreeSet<PathBuf>> {
             let (n, file) = (0..=path.len())
                 .rev()
                 .find_map(|n| modules.get(&path[..n]).map(|f| (n, f)))?;
+            // A path into the crate root that names no module nor anything the root defines or
+            // brings into scope is not ours (`crate::runtime::X` inside `quote!` names the
+            // generated crate's modules).
+            if n == 0
+                && !path.is_empty()
+                && !infos[file].imports.contains_key(&path[0])
+                && !infos[file].defines.contains(&path[0])
+            {
+                return None;
+            }
             // An item the file only imports: follow it to where it comes from.
             match path.get(n).and_then(|item| infos[file].imports.get(item)) {
                 Some(next)

@@ -10,7 +10,7 @@ use super::files::{Contents, Dependencies};
 use super::{enums, locale, types};
 use crate::diagnostics::Diagnostic;
 use crate::docs::{self, DocOptions};
-use crate::model::{Namespace, Operation, Provider};
+use crate::model::{Arguments, Namespace, Operation, Provider};
 use crate::options::EmitOptions;
 
 /// One tool's module: its types, its enums and its method.
@@ -103,10 +103,15 @@ pub(super) fn tool_module(
             quote!(self.client.call_validated(#info, params, params.validate())),
         ),
     };
+    let with_params = quote! {
+        let params = ::std::borrow::Borrow::<#params>::borrow(&params);
+        #validated
+    };
     // A tool that declares no arguments is called without any: its method takes no parameter
-    // and sends an empty object, which its schema always accepts.
-    let method_item = if takes_no_arguments(&op.validation_schema) {
-        quote! {
+    // and sends an empty object, which its schema always accepts. One whose arguments are all
+    // optional gets that method too, and a second one that takes them.
+    let method_item = match (op.arguments, &op.method_with) {
+        (Arguments::None, _) => quote! {
             impl #accessor #lifetime {
                 #[doc = #method_doc]
                 #[inline]
@@ -115,17 +120,49 @@ pub(super) fn tool_module(
                     #call
                 }
             }
-        }
-    } else {
-        quote! {
-            impl #accessor #lifetime {
-                #[doc = #method_doc]
-                #[inline]
-                pub fn #method(&self, params: &#params) -> crate::runtime::Call<#output> {
-                    #validated
+        },
+        (Arguments::Optional, Some(method_with)) => {
+            let method_with = format_ident!("{method_with}");
+            let with_doc = format!(
+                "Calls the tool `{name}` with the arguments given: build them with \
+                 [`{params}::default()`]({params}) and its setters. [`{method}`](Self::{method}) \
+                 calls it with none."
+            );
+            let none_doc = format!(
+                "{method_doc}\n\nThis sends no arguments; [`{method_with}`](Self::{method_with}) \
+                 sends some."
+            );
+            quote! {
+                impl #accessor #lifetime {
+                    #[doc = #none_doc]
+                    #[inline]
+                    pub fn #method(&self) -> crate::runtime::Call<#output> {
+                        self.#method_with(#params::default())
+                    }
+
+                    #[doc = #with_doc]
+                    #[inline]
+                    pub fn #method_with(
+                        &self,
+                        params: impl ::std::borrow::Borrow<#params>,
+                    ) -> crate::runtime::Call<#output> {
+                        #with_params
+                    }
                 }
             }
         }
+        _ => quote! {
+            impl #accessor #lifetime {
+                #[doc = #method_doc]
+                #[inline]
+                pub fn #method(
+                    &self,
+                    params: impl ::std::borrow::Borrow<#params>,
+                ) -> crate::runtime::Call<#output> {
+                    #with_params
+                }
+            }
+        },
     };
     let rest = quote! {
         #(#enums)*
@@ -195,29 +232,6 @@ fn raw_string(text: &str) -> TokenStream {
     }
 }
 
-/// Whether an input schema declares that the tool takes no arguments: an object schema with an
-/// empty `properties` (`{"type": "object", "properties": {}}`), nothing required, and no other
-/// properties allowed than those (absent `additionalProperties`, or `false`). An empty schema
-/// (`{}`) is not one: it takes any object, so its method keeps its parameter.
-fn takes_no_arguments(schema: &serde_json::Value) -> bool {
-    use serde_json::Value;
-    let Some(object) = schema.as_object() else {
-        return false;
-    };
-    let declared_empty = object
-        .get("properties")
-        .and_then(Value::as_object)
-        .is_some_and(serde_json::Map::is_empty);
-    declared_empty
-        && object.iter().all(|(key, value)| match key.as_str() {
-            "type" => value == "object",
-            "properties" | "$schema" => true,
-            "required" => value.as_array().is_some_and(Vec::is_empty),
-            "additionalProperties" => value == &Value::Bool(false),
-            _ => false,
-        })
-}
-
 /// Whether the tool's annotations say that calling it twice is harmless (`readOnlyHint` or
 /// `idempotentHint`), so that the runtime may retry it.
 fn is_retry_safe(op: &Operation) -> bool {
@@ -250,7 +264,7 @@ fn method_doc(op: &Operation, options: &DocOptions) -> String {
         Some(description) => parts.push(docs::sanitize(description, options)),
         None => parts.push(format!("Calls the tool {}.", docs::code(&op.tool.name))),
     }
-    let mut call = if takes_no_arguments(&op.validation_schema) {
+    let mut call = if op.arguments == Arguments::None {
         format!(
             "Calls the MCP tool {}, which takes no arguments.",
             docs::code(&op.tool.name)

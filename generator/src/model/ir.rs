@@ -93,6 +93,48 @@ impl Namespace {
     }
 }
 
+/// What a tool's arguments ask of a call, which decides its method's shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arguments {
+    /// The schema declares no property and allows no other: the method takes no parameter.
+    None,
+    /// An object of properties none of which is required: the method sends none, and a second
+    /// method takes them.
+    Optional,
+    /// Anything else: the method takes the params type.
+    Required,
+}
+
+impl Arguments {
+    /// Reads the shape of a tool's input schema (normalized, as `validate()` checks it).
+    pub fn of(schema: &Value) -> Self {
+        let Some(object) = schema.as_object() else {
+            return Self::Required;
+        };
+        let Some(properties) = object.get("properties").and_then(Value::as_object) else {
+            return Self::Required;
+        };
+        let plain = |extra_allowed: bool| {
+            object.iter().all(|(key, value)| match key.as_str() {
+                "type" => value == "object",
+                "properties" | "$schema" => true,
+                "required" => value.as_array().is_some_and(Vec::is_empty),
+                "additionalProperties" => extra_allowed || value == &Value::Bool(false),
+                "patternProperties" | "$defs" | "definitions" | "$id" | "$anchor"
+                | "description" | "title" | "$comment" | "examples" => extra_allowed,
+                _ => false,
+            })
+        };
+        if properties.is_empty() && plain(false) {
+            Self::None
+        } else if !properties.is_empty() && plain(true) {
+            Self::Optional
+        } else {
+            Self::Required
+        }
+    }
+}
+
 /// One tool: a method, a module holding its types, and its schemas.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
@@ -100,6 +142,11 @@ pub struct Operation {
     pub tool: Tool,
     /// The method on the namespace accessor.
     pub method: String,
+    /// What a call must give: nothing, only optional arguments, or some required ones.
+    pub arguments: Arguments,
+    /// For a tool whose arguments are all optional: the method that takes them, beside
+    /// [`method`](Self::method), which sends none.
+    pub method_with: Option<String>,
     /// The module (and file) holding the tool's types.
     pub module: String,
     /// The input type.

@@ -19,8 +19,8 @@ use serde_json::Value;
 pub(crate) use self::enums::discriminator;
 use self::enums::{Found, SharedEnum, find_enums, name_shared_enums, variants};
 pub use self::ir::{
-    CRATE_SHARED_MODULE, CrateEnum, EnumType, Model, ModelOptions, Namespace, Operation, Provider,
-    SharedObject, Variant,
+    Arguments, CRATE_SHARED_MODULE, CrateEnum, EnumType, Model, ModelOptions, Namespace, Operation,
+    Provider, SharedObject, Variant,
 };
 pub use self::locales::detect_locale;
 use self::locales::{resolve_locales, share_locales_across_providers};

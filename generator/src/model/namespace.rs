@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::ir::{Namespace, Operation};
+use super::ir::{Arguments, Namespace, Operation};
 use super::refs::definitions;
 use crate::naming::{self, Scope};
 use crate::tool::Tool;
@@ -83,9 +83,12 @@ impl NamespaceBuilder {
                     (&mut validation_schema, &mut output_validation_schema),
                     &mut output_definitions,
                 );
+                let arguments = Arguments::of(&validation_schema);
                 Operation {
                     tool,
                     method,
+                    arguments,
+                    method_with: None,
                     module,
                     params_type,
                     output_type,
@@ -101,7 +104,16 @@ impl NamespaceBuilder {
                     output_definitions,
                 }
             })
-            .collect();
+            .collect::<Vec<Operation>>();
+        // The second method of tools whose arguments are all optional, claimed after every
+        // tool's own method, so that a tool named `list_with` keeps its name.
+        let mut operations = operations;
+        for op in &mut operations {
+            if op.arguments == Arguments::Optional {
+                op.method_with =
+                    Some(method_scope.claim(&naming::with_arguments_method(&op.method), "_"));
+            }
+        }
         Namespace {
             path: path.to_vec(),
             modules: modules.to_vec(),

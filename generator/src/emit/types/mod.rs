@@ -2,6 +2,7 @@
 //! every string enum the model lifted out, and fixes up what typify writes. This file orders the
 //! steps; each step is a module of its own.
 
+mod constructors;
 mod describe;
 mod fields;
 mod integers;
@@ -120,10 +121,21 @@ pub(crate) fn tool_types(
             nulls::keep_null_in_value(item, &holding_null);
         }
         if let syn::Item::Struct(item) = item {
+            constructors::plain_integers(item);
+            constructors::non_exhaustive(item);
             passes::derive_default_with_extra(item);
             passes::derive_default_for_map(item);
         }
     }
+    let built: Vec<syn::Item> = items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(item) => Some(constructors::constructors(item)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    items.extend(built);
     super::wire::compact(&mut items);
     let mut defer = passes::DeferCodegen;
     items.iter_mut().for_each(|item| defer.visit_item_mut(item));
