@@ -40,15 +40,10 @@ fn main() {
 }
 
 fn seed() -> CreateParams {
-    CreateParams {
-        email: "a@b.c".into(),
-        organization_id: Some("org_1".into()),
-        locale: Some(Locale::Es419),
-        expires_in_days: std::num::NonZeroU64::new(7),
-        inviter_user_id: None,
-        role_slug: None,
-        extra: Default::default(),
-    }
+    CreateParams::new("a@b.c")
+        .organization_id("org_1")
+        .locale(Locale::Es419)
+        .expires_in_days(7)
 }
 
 async fn bench(calls: usize) {

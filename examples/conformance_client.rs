@@ -38,12 +38,9 @@ async fn run(scenario: &str, url: &str) -> Result<(), Error> {
         }
         "tools_call" => {
             let client = tools_call::Client::connect_http(url).connect().await?;
-            let params = tools_call::AddNumbersParams {
-                a: 5.0,
-                b: 3.0,
-                extra: Default::default(),
-            };
-            let output = client.add_numbers(&params).await?;
+            let output = client
+                .add_numbers(tools_call::AddNumbersParams::new(5.0, 3.0))
+                .await?;
             println!("{}", output.text());
         }
         // The person accepts without filling anything in: the schema's defaults are sent.
@@ -80,7 +77,9 @@ async fn run(scenario: &str, url: &str) -> Result<(), Error> {
                 .oauth(oauth(auth))
                 .connect()
                 .await?;
-            client.test_tool(&Default::default()).await?;
+            client
+                .test_tool(protected::TestToolParams::default())
+                .await?;
         }
         other => {
             return Err(Error::UnexpectedResponse {

@@ -35,7 +35,7 @@ struct Args {
     locale: Option<Locale>,
     /// How many days the invitation is valid for.
     #[arg(long)]
-    expires_in_days: Option<std::num::NonZeroU64>,
+    expires_in_days: Option<u64>,
     /// Seconds to wait for each attempt.
     #[arg(long, default_value_t = 10)]
     timeout_secs: u64,
@@ -63,19 +63,17 @@ async fn run(args: Args) -> Result<String, toolgen_sdk::Error> {
         builder = builder.bearer_token(key);
     }
     let client = builder.connect().await?;
+    // The required email; the optional arguments are `Option`s already, so they are assigned
+    // (a literal value would use a setter: `.locale(Locale::Es419)`). Only the arguments given
+    // are sent, and a bad value (`--expires-in-days 0` or 31) is refused before sending.
+    let mut params = CreateParams::new(args.email);
+    params.organization_id = args.organization_id;
+    params.locale = args.locale;
+    params.expires_in_days = args.expires_in_days;
     let output = client
         .user_management()
         .invitations()
-        .create(&CreateParams {
-            email: args.email,
-            organization_id: args.organization_id,
-            locale: args.locale,
-            expires_in_days: args.expires_in_days,
-            inviter_user_id: None,
-            role_slug: None,
-            // Properties the schema does not name; none here. Only the arguments given are sent.
-            extra: Default::default(),
-        })
+        .create(params)
         .await?;
     Ok(match &output.structured_content {
         Some(value) => format!("invitation sent: {value}"),

@@ -1,8 +1,6 @@
 //! Behaviour of the generated code, compiled and run: serde round trips, enum conversions, and
 //! calls through the in-memory transport.
 
-use std::num::NonZeroU64;
-
 use serde_json::json;
 use toolgen_sdk::runtime::{Error, MemoryTransport, ToolResult, Validator};
 use toolgen_sdk::workos;
@@ -19,15 +17,7 @@ fn block_on<F: std::future::IntoFuture>(future: F) -> F::Output {
 
 /// The seed's required arguments (required through `schemas/workos/overlay.json`).
 fn seed(email: &str) -> CreateParams {
-    CreateParams {
-        email: email.into(),
-        organization_id: Some("org_1".into()),
-        expires_in_days: None,
-        inviter_user_id: None,
-        locale: None,
-        role_slug: None,
-        extra: Default::default(),
-    }
+    CreateParams::new(email).organization_id("org_1")
 }
 
 #[test]
@@ -36,7 +26,7 @@ fn seed_params_round_trip_through_serde() {
     let params: CreateParams = serde_json::from_value(input.clone()).expect("valid params");
     assert_eq!(params.email, "a@b.c");
     assert_eq!(params.locale, Some(Locale::Es419));
-    assert_eq!(params.expires_in_days, NonZeroU64::new(7));
+    assert_eq!(params.expires_in_days, Some(7));
     assert_eq!(params.role_slug, None);
     assert_eq!(serde_json::to_value(&params).expect("serializes"), input);
 }
@@ -86,11 +76,9 @@ fn locale_api_is_consistent() {
 fn a_call_sends_the_exact_tool_name_and_arguments() {
     let transport = MemoryTransport::new();
     let client = workos::Client::new(transport.clone());
-    let params = CreateParams {
-        locale: Some(Locale::EnGb),
-        expires_in_days: NonZeroU64::new(7),
-        ..seed("ada@example.com")
-    };
+    let params = seed("ada@example.com")
+        .locale(Locale::EnGb)
+        .expires_in_days(7);
     let output = block_on(client.user_management().invitations().create(&params))
         .expect("the call succeeds");
 
@@ -115,13 +103,8 @@ fn a_tool_error_becomes_error_tool() {
         })
     });
     let client = workos::Client::new(transport);
-    let err = block_on(
-        client
-            .user_management()
-            .invitations()
-            .create(&seed("a@b.c")),
-    )
-    .expect_err("tool error");
+    let err = block_on(client.user_management().invitations().create(seed("a@b.c")))
+        .expect_err("tool error");
     match err {
         Error::Tool { tool, message, .. } => {
             assert_eq!(tool, "user_management.invitations.create");
@@ -140,13 +123,8 @@ fn tool_output_parses_text_and_structured_content() {
     .expect("a valid result");
     let transport = MemoryTransport::with_handler(move |_| Ok(result.clone()));
     let client = workos::Client::new(transport);
-    let output = block_on(
-        client
-            .user_management()
-            .invitations()
-            .create(&seed("a@b.c")),
-    )
-    .expect("success");
+    let output =
+        block_on(client.user_management().invitations().create(seed("a@b.c"))).expect("success");
     assert_eq!(output.text(), "{\"id\": \"inv_1\"}");
     let parsed: serde_json::Value = output.json().expect("the text is JSON");
     assert_eq!(parsed, json!({"id": "inv_1"}));
@@ -176,28 +154,45 @@ fn the_overlay_makes_the_seed_stricter() {
 
     // In bounds: accepted.
     for days in [1, 7, 30] {
-        let params = CreateParams {
-            expires_in_days: NonZeroU64::new(days),
-            ..seed("a@b.c")
-        };
+        let params = seed("a@b.c").expires_in_days(days);
         assert!(params.validate().is_ok(), "{days} days");
     }
     // 31 days: rejected by validate(), with the pointer of the field.
-    let params = CreateParams {
-        expires_in_days: NonZeroU64::new(31),
-        ..seed("a@b.c")
-    };
+    let params = seed("a@b.c").expires_in_days(31);
     let violations = params.validate().expect_err("31 days");
     assert_eq!(violations.len(), 1, "{violations:?}");
     assert_eq!(violations[0].pointer, "/expires_in_days");
-    // 0 days: the type cannot hold it (`minimum: 1` makes it a `NonZeroU64`), JSON with it does
-    // not parse, and the schema behind validate() rejects it too.
+    // 0 days: `minimum: 1` is a plain `u64`, so the setter and JSON accept 0, and validate()
+    // rejects it with the pointer of the field (as a call does, before sending anything).
+    let params = seed("a@b.c").expires_in_days(0);
+    assert_eq!(params.expires_in_days, Some(0));
+    let violations = params.validate().expect_err("0 days");
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert_eq!(violations[0].pointer, "/expires_in_days");
+    let from_json = serde_json::from_value::<CreateParams>(
+        json!({"email": "a@b.c", "organization_id": "org_1", "expires_in_days": 0}),
+    )
+    .expect("0 parses into a u64");
+    assert_eq!(from_json.expires_in_days, Some(0));
+    let violations = from_json.validate().expect_err("0 days from JSON");
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert_eq!(violations[0].pointer, "/expires_in_days");
+    // A call with 0 days (params given by value) is refused without sending anything.
+    let transport = MemoryTransport::new();
+    let client = workos::Client::new(transport.clone());
+    let err = block_on(
+        client
+            .user_management()
+            .invitations()
+            .create(seed("a@b.c").expires_in_days(0)),
+    )
+    .expect_err("0 days");
     assert!(
-        serde_json::from_value::<CreateParams>(
-            json!({"email": "a@b.c", "organization_id": "org_1", "expires_in_days": 0})
-        )
-        .is_err()
+        matches!(&err, Error::InvalidArguments { violations, .. }
+            if violations.len() == 1 && violations[0].pointer == "/expires_in_days"),
+        "{err:?}"
     );
+    assert!(transport.calls().is_empty(), "nothing was sent");
     let validator = Validator::new(CreateParams::SCHEMA);
     for days in [0, 31] {
         let violations = validator.violations(

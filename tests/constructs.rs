@@ -57,7 +57,6 @@ fn every_violation_is_reported_with_its_pointer() {
 #[test]
 fn types_reject_what_they_can_express() {
     for (key, bad) in [
-        ("days", json!(0)),
         ("kind", json!("other")),
         ("id", json!("not-a-uuid")),
         ("address", json!("300.1.1.1")),
@@ -70,6 +69,14 @@ fn types_reject_what_they_can_express() {
             "{key} = {bad} must be rejected"
         );
     }
+    // `minimum: 1` is a plain `u64`: 0 reads, and `validate()` rejects it with its pointer.
+    let mut input = valid_check();
+    input["days"] = json!(0);
+    let params: CheckParams = serde_json::from_value(input).expect("the type holds 0");
+    assert_eq!(params.days, 0);
+    assert_eq!(pointers(params.validate()), ["/days"]);
+    assert_eq!(pointers(CheckParams::new(0).validate()), ["/days"]);
+    assert_eq!(CheckParams::new(1).validate(), Ok(()));
 }
 
 /// An integer whose bounds reach past `i64` has a type that holds every value in them: `u64`
@@ -248,8 +255,16 @@ fn messy_real_world_spellings_still_work() {
     assert_eq!(params.account_id_2, Some(2.5));
     assert_eq!(serde_json::to_value(&params).expect("serializes"), input);
     assert_eq!(params.note, Some(Some("n".to_string())));
-    // Draft 4 `exclusiveMinimum: true` with `minimum: 0`: zero is out.
-    assert!(serde_json::from_value::<InputsParams>(json!({"page": 0})).is_err());
+    // Draft 4 `exclusiveMinimum: true` with `minimum: 0`: zero is out. The field is a plain
+    // `u64`, so 0 reads, and `validate()` rejects it.
+    let zero: InputsParams = serde_json::from_value(json!({"page": 0})).expect("the type holds 0");
+    assert_eq!(zero.page, Some(0));
+    assert_eq!(pointers(zero.validate()), ["/page"]);
+    assert_eq!(
+        pointers(InputsParams::default().page(0).validate()),
+        ["/page"]
+    );
+    assert_eq!(InputsParams::default().page(1).validate(), Ok(()));
     // All three nullable spellings accept null, and keep it apart from absent.
     for key in ["note", "label", "alias"] {
         let with_null = json!({ key: null });

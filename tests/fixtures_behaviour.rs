@@ -12,12 +12,9 @@ fn overlay_renames_keep_the_wire_names() {
     use toolgen_fixtures::renames::shared::MemberRole;
     // `org_id` is the field `organization`; `pending` is `Waiting`; the shared enum `role` is
     // `MemberRole` in both tools, with `read-only` as `Viewer`.
-    let invite = InviteParams {
-        organization: "org_1".into(),
-        role: Some(MemberRole::Viewer),
-        state: Some(InvitationState::Waiting),
-        extra: Default::default(),
-    };
+    let invite = InviteParams::new("org_1")
+        .role(MemberRole::Viewer)
+        .state(InvitationState::Waiting);
     let wire = json!({"org_id": "org_1", "role": "read-only", "state": "pending"});
     assert_eq!(serde_json::to_value(&invite).expect("serializes"), wire);
     let back: InviteParams = serde_json::from_value(wire).expect("deserializes");
@@ -25,10 +22,7 @@ fn overlay_renames_keep_the_wire_names() {
     assert_eq!(back.state, Some(InvitationState::Waiting));
     assert_eq!("read-only".parse::<MemberRole>(), Ok(MemberRole::Viewer));
     assert_eq!(InvitationState::Waiting.as_str(), "pending");
-    let list = ListParams {
-        role: Some(MemberRole::Viewer),
-        extra: Default::default(),
-    };
+    let list = ListParams::default().role(MemberRole::Viewer);
     assert_eq!(
         serde_json::to_value(&list).expect("serializes"),
         json!({"role": "read-only"})
@@ -43,16 +37,8 @@ fn an_enum_shared_by_two_tools_is_one_type() {
     use toolgen_fixtures::shared_enums::shared::Status;
     // Both tools take the very same type: this compiles only if it is shared.
     let status = Status::OnHold;
-    let list = ListParams {
-        status: Some(status),
-        limit: None,
-        extra: Default::default(),
-    };
-    let export = ExportParams {
-        status: Some(status),
-        format: Format::Csv,
-        extra: Default::default(),
-    };
+    let list = ListParams::default().status(status);
+    let export = ExportParams::new(Format::Csv).status(status);
     assert_eq!(
         serde_json::to_value(&list).expect("list"),
         json!({"status": "on-hold"})
@@ -99,6 +85,19 @@ fn keyword_and_non_identifier_properties_keep_their_wire_names() {
         serde_json::from_value::<TypeParams>(json!({})).is_err(),
         "`type` is required"
     );
+    // Properties named like the struct's own methods get `set_` setters; keywords keep theirs.
+    let built = TypeParams::new("t")
+        .ref_("r")
+        .match_(true)
+        .upload_length(5)
+        .set_new("n")
+        .set_validate(false);
+    assert!(built.validate().is_ok());
+    assert_eq!(
+        serde_json::to_value(&built).expect("serializes"),
+        json!({"type": "t", "ref": "r", "match": true, "Upload-Length": 5, "new": "n",
+               "validate": false})
+    );
 }
 
 #[test]
@@ -138,7 +137,7 @@ fn an_empty_input_schema_takes_any_object() {
     runtime
         .block_on(
             client
-                .ping(&PingParams::from(arguments.clone()))
+                .ping(PingParams::from(arguments.clone()))
                 .into_future(),
         )
         .expect("call");
@@ -161,7 +160,7 @@ fn a_tool_without_arguments_is_called_without_any() {
         .expect("call");
     // `{}` takes any object, so its method keeps its parameter, which has a default.
     runtime
-        .block_on(client.ping(&PingParams::default()).into_future())
+        .block_on(client.ping(PingParams::default()).into_future())
         .expect("call");
     let calls = transport.calls();
     assert_eq!(calls[0].name, "reset");
@@ -198,14 +197,8 @@ fn identical_locale_enums_of_two_providers_are_one_crate_wide_type() {
     use toolgen_fixtures::shared::UiLang;
     // Both providers' fields take the very same type: this compiles only if it is shared.
     let lang = UiLang::negotiate("fr-CA,fr;q=0.9").expect("a match");
-    let prefs = SetParams {
-        ui_lang: Some(lang),
-        ..Default::default()
-    };
-    let profile = UpdateParams {
-        ui_lang: Some(lang),
-        ..Default::default()
-    };
+    let prefs = SetParams::default().ui_lang(lang);
+    let profile = UpdateParams::default().ui_lang(lang);
     assert_eq!(lang, UiLang::FrCa);
     assert_eq!(
         serde_json::to_value(&prefs).expect("prefs")["ui_lang"],
@@ -394,4 +387,68 @@ fn a_whole_input_can_be_a_union() {
     let bad_email: EitherParams =
         serde_json::from_value(json!({"by": "email", "email": "not an email"})).expect("typed");
     assert!(bad_email.validate().is_err());
+}
+
+/// Every generated struct, nested ones too, is built with `new(required..)` and a setter per
+/// optional property; one without a required property is `Default`. A tool whose arguments are
+/// all optional has a method that sends none and a `_with` method that takes them, by value or
+/// by reference.
+#[test]
+fn constructors_and_setters_build_exactly_what_is_sent() {
+    use toolgen_fixtures::constructs::Client;
+    use toolgen_fixtures::constructs::refs::tree::{D, Node, Point, Primary, S, TreeParams};
+    assert_eq!(
+        serde_json::to_value(TreeParams::default()).expect("serializes"),
+        json!({})
+    );
+    let params = TreeParams::default()
+        .root(Node::new("a").children(vec![Node::new("b").extra("x-b", json!([1, 2]))]))
+        .located(Point::new(1))
+        .primary(Primary::default().label("first"))
+        .s(S::default().d(D::default().value(3)))
+        .extra("x-top", "kept");
+    let sent = json!({
+        "root": {"name": "a", "children": [{"name": "b", "x-b": [1, 2]}]},
+        "located": {"x": 1},
+        "primary": {"label": "first"},
+        "s": {"d": {"value": 3}},
+        "x-top": "kept",
+    });
+    assert_eq!(serde_json::to_value(&params).expect("serializes"), sent);
+    assert_eq!(params.validate(), Ok(()));
+    // The fields stay public to read and to assign.
+    assert_eq!(
+        params.root.as_ref().map(|root| root.name.as_str()),
+        Some("a")
+    );
+    let mut changed = params.clone();
+    changed.located = None;
+    assert_eq!(
+        serde_json::to_value(&changed).expect("serializes")["located"],
+        serde_json::Value::Null
+    );
+
+    let transport = MemoryTransport::new();
+    let client = Client::new(transport.clone());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("runtime");
+    let refs = client.refs();
+    runtime
+        .block_on(refs.tree().into_future())
+        .expect("no arguments");
+    runtime
+        .block_on(refs.tree_with(&params).into_future())
+        .expect("by reference");
+    runtime
+        .block_on(refs.tree_with(params).into_future())
+        .expect("by value");
+    let calls = transport.calls();
+    assert_eq!(calls.len(), 3);
+    assert_eq!(calls[0].name, "refs.tree");
+    assert_eq!(calls[0].arguments, serde_json::Map::new());
+    for call in &calls[1..] {
+        assert_eq!(serde_json::Value::Object(call.arguments.clone()), sent);
+    }
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use common::{run, start_server};
 use serde_json::json;
-use toolgen_fixtures::constructs::status::read::{ReadParams, State2};
+use toolgen_fixtures::constructs::status::read::State2;
 use toolgen_fixtures::results::report::get::GetParams;
 use toolgen_fixtures::runtime::{Error, OutputValidation};
 use toolgen_fixtures::{constructs, results};
@@ -35,11 +35,7 @@ fn a_result_that_breaks_the_output_schema_is_an_error_with_every_pointer() {
             .connect()
             .await
             .expect("connects");
-        let err = client
-            .status()
-            .read(&ReadParams::default())
-            .await
-            .expect_err("strict by default");
+        let err = client.status().read().await.expect_err("strict by default");
         let Error::InvalidOutput {
             tool,
             violations,
@@ -73,7 +69,7 @@ fn warn_and_off_parse_the_result_anyway_per_client_and_per_call() {
         for policy in [OutputValidation::Warn, OutputValidation::Off] {
             let output = strict
                 .status()
-                .read(&ReadParams::default())
+                .read()
                 .output_validation(policy)
                 .await
                 .unwrap_or_else(|err| panic!("{policy:?}: {err}"));
@@ -87,11 +83,11 @@ fn warn_and_off_parse_the_result_anyway_per_client_and_per_call() {
                 .clone()
                 .with_output_validation(OutputValidation::Warn),
         );
-        assert!(warn.status().read(&ReadParams::default()).await.is_ok());
+        assert!(warn.status().read().await.is_ok());
         // And a strict call on that client still refuses it.
         let err = warn
             .status()
-            .read(&ReadParams::default())
+            .read()
             .output_validation(OutputValidation::Strict)
             .await
             .expect_err("strict for this call");
@@ -109,11 +105,7 @@ fn a_valid_result_passes_and_integral_floats_fill_integer_fields() {
             .connect()
             .await
             .expect("connects");
-        let params = GetParams {
-            id: "r1".into(),
-            page: None,
-            extra: Default::default(),
-        };
+        let params = GetParams::new("r1");
         let output = client.report().get(&params).await.expect("valid result");
         assert_eq!(output.id, "r1");
         assert_eq!(output.page, Some(2));

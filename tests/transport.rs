@@ -5,7 +5,6 @@
 mod common;
 
 use std::future::IntoFuture;
-use std::num::NonZeroU64;
 use std::path::Path;
 use std::time::Duration;
 
@@ -20,15 +19,10 @@ use toolgen_sdk::workos::user_management::invitations::CreateParams;
 use toolgen_sdk::workos::user_management::invitations::create::Locale;
 
 fn seed_params(email: &str) -> CreateParams {
-    CreateParams {
-        email: email.into(),
-        organization_id: Some("org_1".into()),
-        locale: Some(Locale::Es419),
-        expires_in_days: NonZeroU64::new(7),
-        inviter_user_id: None,
-        role_slug: None,
-        extra: Default::default(),
-    }
+    CreateParams::new(email)
+        .organization_id("org_1")
+        .locale(Locale::Es419)
+        .expires_in_days(7)
 }
 
 fn has_null(value: &Value) -> bool {
@@ -74,7 +68,7 @@ fn the_seed_invitation_arrives_with_exactly_the_expected_arguments() {
         let output = client
             .user_management()
             .invitations()
-            .create(&seed_params("a@b.c"))
+            .create(seed_params("a@b.c"))
             .await
             .expect("the call succeeds");
         // The echo server answers with the arguments it received, after validating them.
@@ -169,7 +163,7 @@ fn a_stdio_server_from_the_workspace_answers_over_stdio() {
             let output = client
                 .user_management()
                 .invitations()
-                .create(&seed_params(email))
+                .create(seed_params(email))
                 .await
                 .expect("the call succeeds over stdio");
             let received = output.structured_content.expect("structured content");
@@ -196,12 +190,12 @@ fn a_thousand_concurrent_calls_on_one_client_each_get_their_own_answer() {
                 let output = client
                     .user_management()
                     .invitations()
-                    .create(&CreateParams {
-                        locale: None,
-                        // Within the overlay's bounds (1..=30); the email tells calls apart.
-                        expires_in_days: NonZeroU64::new(i as u64 % 30 + 1),
-                        ..seed_params(&email)
-                    })
+                    .create(
+                        CreateParams::new(email.as_str())
+                            .organization_id("org_1")
+                            // Within the overlay's bounds (1..=30); the email tells calls apart.
+                            .expires_in_days(i as u64 % 30 + 1),
+                    )
                     .await;
                 (i, email, output)
             });
@@ -234,7 +228,7 @@ fn http_500_is_not_retried_for_a_tool_without_hints() {
             .await
             .user_management()
             .invitations()
-            .create(&seed_params("a@b.c"))
+            .create(seed_params("a@b.c"))
             .await
             .expect_err("HTTP 500");
         assert_status(&err, 500);
@@ -250,7 +244,7 @@ fn a_reply_slower_than_the_timeout_is_a_timeout() {
         let err = client
             .user_management()
             .invitations()
-            .create(&seed_params("a@b.c"))
+            .create(seed_params("a@b.c"))
             .timeout(Duration::from_millis(300))
             .await
             .expect_err("too slow");
@@ -297,7 +291,7 @@ fn auth_and_headers_are_sent_but_never_shown() {
         let _ = client
             .user_management()
             .invitations()
-            .create(&seed_params("a@b.c"))
+            .create(seed_params("a@b.c"))
             .await;
         let headers = faults.headers();
         assert_eq!(headers.len(), 1);
@@ -315,7 +309,7 @@ fn dropping_a_call_cancels_it_and_the_client_stays_usable() {
         let call = client
             .user_management()
             .invitations()
-            .create(&seed_params("a@b.c"))
+            .create(seed_params("a@b.c"))
             .into_future();
         // Drop the call as soon as the server has seen it.
         tokio::select! {
@@ -330,7 +324,7 @@ fn dropping_a_call_cancels_it_and_the_client_stays_usable() {
         let err = client
             .user_management()
             .invitations()
-            .create(&seed_params("b@b.c"))
+            .create(seed_params("b@b.c"))
             .timeout(Duration::from_millis(200))
             .await
             .expect_err("still slow");

@@ -29,19 +29,11 @@ async fn fixture_client(url: &str) -> results::Client {
 }
 
 fn get_params() -> GetParams {
-    GetParams {
-        id: "r-1".parse().expect("a valid id"),
-        page: None,
-        extra: Default::default(),
-    }
+    GetParams::new("r-1")
 }
 
 fn send_params() -> SendParams {
-    SendParams {
-        id: "r-1".into(),
-        to: "ops@example.com".into(),
-        extra: Default::default(),
-    }
+    SendParams::new("r-1", "ops@example.com")
 }
 
 fn assert_status(err: &Error, status: u16) {
@@ -59,11 +51,7 @@ fn a_tool_with_an_output_schema_returns_its_typed_output() {
             .connect()
             .await
             .expect("connects");
-        let params = GetParams {
-            id: "r-1".parse().expect("a valid id"),
-            page: std::num::NonZeroU64::new(2),
-            extra: Default::default(),
-        };
+        let params = GetParams::new("r-1").page(2);
         let output = client.report().get(&params).await.expect("typed output");
         assert_eq!(output.id, "r-1");
         assert_eq!(output.page, Some(2));
@@ -78,7 +66,7 @@ fn http_500_is_retried_for_a_read_only_tool_or_when_the_caller_opts_in() {
         let err = fixture_client(&server.url)
             .await
             .report()
-            .get(&get_params())
+            .get(get_params())
             .await
             .expect_err("HTTP 500");
         assert_status(&err, 500);
@@ -89,7 +77,7 @@ fn http_500_is_retried_for_a_read_only_tool_or_when_the_caller_opts_in() {
         let client = fixture_client(&server.url).await;
         let err = client
             .report()
-            .send(&send_params())
+            .send(send_params())
             .retry(true)
             .await
             .expect_err("HTTP 500");
@@ -99,7 +87,7 @@ fn http_500_is_retried_for_a_read_only_tool_or_when_the_caller_opts_in() {
         // Retries turned off for one call.
         let err = client
             .report()
-            .get(&get_params())
+            .get(get_params())
             .retry_policy(RetryPolicy::disabled())
             .await
             .expect_err("HTTP 500");
@@ -119,7 +107,7 @@ fn http_429_waits_as_long_as_retry_after_asks() {
         let output = fixture_client(&server.url)
             .await
             .report()
-            .get(&get_params())
+            .get(get_params())
             .await
             .expect("the second attempt succeeds");
         assert_eq!(output.id, "r-1");
@@ -139,7 +127,7 @@ fn http_429_waits_as_long_as_retry_after_asks() {
         let err = fixture_client(&server.url)
             .await
             .report()
-            .get(&get_params())
+            .get(get_params())
             .await
             .expect_err("HTTP 429");
         assert_status(&err, 429);
@@ -165,7 +153,7 @@ fn a_slow_read_only_call_is_retried_then_times_out() {
             .expect("connects");
         let err = client
             .report()
-            .get(&get_params())
+            .get(get_params())
             .await
             .expect_err("too slow");
         assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
@@ -180,7 +168,7 @@ fn a_malformed_reply_is_an_unexpected_response() {
         let err = fixture_client(&server.url)
             .await
             .report()
-            .get(&get_params())
+            .get(get_params())
             .await
             .expect_err("malformed");
         assert!(matches!(err, Error::UnexpectedResponse { .. }), "{err:?}");
@@ -195,7 +183,7 @@ fn an_is_error_result_is_a_tool_error() {
         let err = fixture_client(&server.url)
             .await
             .report()
-            .get(&get_params())
+            .get(get_params())
             .await
             .expect_err("isError");
         match err {
@@ -216,7 +204,7 @@ fn an_oversized_reply_is_refused() {
         let err = fixture_client(&server.url)
             .await
             .report()
-            .get(&get_params())
+            .get(get_params())
             .await
             .expect_err("oversized");
         match &err {

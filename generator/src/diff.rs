@@ -413,7 +413,6 @@ fn integer_class(map: &Map<String, Value>) -> &'static str {
         .and_then(Value::as_f64)
         .map(|x| x + 1.0);
     match inclusive.into_iter().chain(exclusive).reduce(f64::max) {
-        Some(min) if min >= 1.0 => "`NonZeroU64`",
         Some(min) if min >= 0.0 => "`u64`",
         _ => "`i64`",
     }
@@ -620,7 +619,7 @@ mod tests {
                 object(json!({"n": {"type": "integer"}}), &[]),
                 object(json!({"n": {"type": "integer", "minimum": 1}}), &[]),
                 Some(Level::Major),
-                "`NonZeroU64` instead of `i64`",
+                "`u64` instead of `i64`",
             ),
             (
                 "renamed type",

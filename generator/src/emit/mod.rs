@@ -15,6 +15,7 @@
 mod client;
 mod crate_files;
 mod enums;
+mod examples;
 mod files;
 mod layout;
 mod locale;

@@ -33,8 +33,9 @@ pub(super) fn shared_module(
     let data = provider.locale_data.as_ref().map(locale::data);
     let (objects, uses, warnings) = match shared_objects_op(provider) {
         Some(op) => {
-            let types::ToolTypes { items, warnings } =
-                types::tool_types(provider, &op, &[], &options.docs)?;
+            let types::ToolTypes {
+                items, warnings, ..
+            } = types::tool_types(provider, &op, &[], &options.docs)?;
             let objects = quote!(#(#items)*);
             let uses = Dependencies::scan(&objects);
             (objects, uses, warnings)

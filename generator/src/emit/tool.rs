@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::client::accessor_path;
 use super::files::{Contents, Dependencies};
-use super::{enums, locale, types};
+use super::{enums, examples, locale, types};
 use crate::diagnostics::Diagnostic;
 use crate::docs::{self, DocOptions};
 use crate::model::{Arguments, Namespace, Operation, Provider};
@@ -38,8 +38,11 @@ pub(super) fn tool_module(
             ),
         ));
     }
-    let types::ToolTypes { items, warnings } =
-        types::tool_types(provider, op, &root_docs, &options.docs)?;
+    let types::ToolTypes {
+        items,
+        warnings,
+        constructible,
+    } = types::tool_types(provider, op, &root_docs, &options.docs)?;
     let uses = Dependencies::scan(&quote!(#(#items)*));
     let tables = locale::tables(provider);
     let enums = op
@@ -79,7 +82,11 @@ pub(super) fn tool_module(
         }
         _ => TokenStream::new(),
     };
-    let method_doc = method_doc(op, &options.docs);
+    let example = examples::method_example(provider, namespace, op, options, &constructible)
+        .map(|example| format!("\n\n{example}"))
+        .unwrap_or_default();
+    let base_doc = method_doc(op, &options.docs);
+    let method_doc = format!("{base_doc}{example}");
     let name = &op.tool.name;
     let lifetime = if namespace.path.is_empty() {
         quote!()
@@ -129,8 +136,8 @@ pub(super) fn tool_module(
                  calls it with none."
             );
             let none_doc = format!(
-                "{method_doc}\n\nThis sends no arguments; [`{method_with}`](Self::{method_with}) \
-                 sends some."
+                "{base_doc}\n\nThis sends no arguments; [`{method_with}`](Self::{method_with}) \
+                 sends some.{example}"
             );
             quote! {
                 impl #accessor #lifetime {

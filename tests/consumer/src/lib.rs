@@ -7,6 +7,8 @@ pub mod sdk {
     toolgen_runtime::include_sdk!("workos");
 }
 
+use sdk::workos::user_management::invitations::CreateParams;
+use sdk::workos::user_management::invitations::create::Locale;
 use toolgen_fixtures::empty_input;
 
 /// Invites `email` through the WorkOS server at `workos_url` (sending only the email), then
@@ -26,15 +28,7 @@ pub async fn invite_then_ping(
     let invitation = workos
         .user_management()
         .invitations()
-        .create(&sdk::workos::user_management::invitations::CreateParams {
-            email: email.to_string(),
-            organization_id: None,
-            locale: Some(sdk::workos::user_management::invitations::create::Locale::Es419),
-            expires_in_days: None,
-            inviter_user_id: None,
-            role_slug: None,
-            extra: Default::default(),
-        })
+        .create(CreateParams::new(email).locale(Locale::Es419))
         .await?;
     let fixtures = empty_input::Client::connect_http(fixtures_url)
         .connect()

@@ -48,15 +48,9 @@ async fn a_refused_connection_is_the_shared_error() {
 
 #[test]
 fn an_invalid_email_is_refused_before_sending() {
-    let params = toolgen_consumer::sdk::workos::user_management::invitations::CreateParams {
-        email: "not an email".to_string(),
-        organization_id: None,
-        locale: None,
-        expires_in_days: None,
-        inviter_user_id: None,
-        role_slug: None,
-        extra: Default::default(),
-    };
+    let params = toolgen_consumer::sdk::workos::user_management::invitations::CreateParams::new(
+        "not an email",
+    );
     let violations = params.validate().expect_err("format: email");
     assert!(
         violations.iter().any(|v| v.pointer == "/email"),

@@ -13,11 +13,14 @@ enum Role {
     /// Given to `new`.
     Required,
     /// `Option<T>`: unset is `None`; the setter takes the `T`.
-    Optional(syn::Type),
+    Optional(Box<syn::Type>),
     /// Read with a serde default: unset is that default; the setter takes the type.
     Defaulted(TokenStream),
     /// The flattened map of properties the schema does not name: one entry per setter call.
-    Extra { key: syn::Type, value: syn::Type },
+    Extra {
+        key: Box<syn::Type>,
+        value: Box<syn::Type>,
+    },
 }
 
 /// The integer types that a literal cannot reach through `impl Into<..>` (an unsuffixed literal
@@ -178,6 +181,30 @@ pub(super) fn constructors(item: &syn::ItemStruct) -> Vec<syn::Item> {
     out
 }
 
+/// The required fields of a struct that [`constructors`] gives a `new` (named fields, no
+/// generics), in `new`'s order, each with its type and property name; none for a newtype with
+/// `Default`; `None` for other structs.
+pub(super) fn required_fields(item: &syn::ItemStruct) -> Option<Vec<(syn::Type, String)>> {
+    let syn::Fields::Named(fields) = &item.fields else {
+        // A newtype (a map of any properties) is built with its `Default`.
+        return derives_default(item).then(Vec::new);
+    };
+    if !item.generics.params.is_empty() {
+        return None;
+    }
+    fields
+        .named
+        .iter()
+        .filter(|field| matches!(role(field), Role::Required))
+        .map(|field| {
+            let ident = field.ident.as_ref()?;
+            let wire = wire_name(field)
+                .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_string());
+            Some((field.ty.clone(), wire))
+        })
+        .collect()
+}
+
 /// The property name a field is read from (`#[serde(rename = "...")]`), when it differs.
 fn wire_name(field: &syn::Field) -> Option<String> {
     let mut name = None;
@@ -210,12 +237,15 @@ fn role(field: &syn::Field) -> Role {
         if let Some((key, value)) = map_types(&field.ty)
             && field.ident.as_ref().is_some_and(|i| i == EXTRA_FIELD)
         {
-            return Role::Extra { key, value };
+            return Role::Extra {
+                key: Box::new(key),
+                value: Box::new(value),
+            };
         }
         return Role::Required;
     }
     if let Some(inner) = option_inner(&field.ty) {
-        return Role::Optional(inner.clone());
+        return Role::Optional(Box::new(inner.clone()));
     }
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let mut default = None;

@@ -127,6 +127,15 @@ pub(crate) fn tool_types(
             passes::derive_default_for_map(item);
         }
     }
+    let constructible = items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(item) => {
+                Some((item.ident.to_string(), constructors::required_fields(item)?))
+            }
+            _ => None,
+        })
+        .collect();
     let built: Vec<syn::Item> = items
         .iter()
         .filter_map(|item| match item {
@@ -150,7 +159,11 @@ pub(crate) fn tool_types(
             )));
         }
     }
-    Ok(ToolTypes { items, warnings })
+    Ok(ToolTypes {
+        items,
+        warnings,
+        constructible,
+    })
 }
 
 /// One tool's schemas as typify gets them, with the wire names and nullable properties that the
@@ -216,4 +229,6 @@ fn prepare(
 pub(crate) struct ToolTypes {
     pub(crate) items: Vec<syn::Item>,
     pub(crate) warnings: Vec<Diagnostic>,
+    /// Each struct that has a `new`: its required fields' types and property names, in order.
+    pub(crate) constructible: BTreeMap<String, Vec<(syn::Type, String)>>,
 }

@@ -4,11 +4,12 @@
 //! `user_management.invitations.create`: Sends an invitation email to the recipient.
 /// The arguments of the tool `user_management.invitations.create`, for [`UserManagementInvitations::create`](crate::workos::UserManagementInvitations::create).
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// The email address of the recipient.
     pub email: ::std::string::String,
     /// How many days the invitations will be valid for. Must be between 1 and 30 days. Defaults to 7 days if not specified.
-    pub expires_in_days: ::std::option::Option<::std::num::NonZeroU64>,
+    pub expires_in_days: ::std::option::Option<u64>,
     /// The ID of the [user](https://workos.com/docs/reference/authkit/user) who invites the recipient. The invitation email will mention the name of this user.
     pub inviter_user_id: ::std::option::Option<::std::string::String>,
     /// The locale to use when rendering the invitation email. See [supported locales](https://workos.com/docs/authkit/hosted-ui/localization).
@@ -27,6 +28,71 @@ pub struct CreateParams {
     CreateParams { email.field("email"), expires_in_days.some("expires_in_days"),
     inviter_user_id.some("inviter_user_id"), locale.some("locale"), organization_id
     .some("organization_id"), role_slug.some("role_slug"), ..extra }
+}
+impl CreateParams {
+    /// The value with every required field given; the optional ones are unset, and
+    /// each has a setter of its own.
+    #[inline]
+    pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            email: email.into(),
+            expires_in_days: ::std::option::Option::None,
+            inviter_user_id: ::std::option::Option::None,
+            locale: ::std::option::Option::None,
+            organization_id: ::std::option::Option::None,
+            role_slug: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+    /// Sets the property `expires_in_days`.
+    #[inline]
+    pub fn expires_in_days(mut self, value: u64) -> Self {
+        self.expires_in_days = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets the property `inviter_user_id`.
+    #[inline]
+    pub fn inviter_user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inviter_user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets the property `locale`.
+    #[inline]
+    pub fn locale(mut self, value: impl ::std::convert::Into<Locale>) -> Self {
+        self.locale = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets the property `organization_id`.
+    #[inline]
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.organization_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets the property `role_slug`.
+    #[inline]
+    pub fn role_slug(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.role_slug = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Adds a property the schema does not name (it is sent as given).
+    #[inline]
+    pub fn extra(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::toolgen_runtime::serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(name.into(), value.into());
+        self
+    }
 }
 ::toolgen_runtime::macros::locale_enum! {
     #[doc =
@@ -82,11 +148,24 @@ impl crate::workos::UserManagementInvitations<'_> {
     /// # Errors
     ///
     /// Returns [`Error::InvalidArguments`](toolgen_runtime::Error::InvalidArguments), without sending anything, when the arguments break the tool's schema; [`Error::Tool`](toolgen_runtime::Error::Tool) when the tool reports an error; and the other [`Error`](toolgen_runtime::Error) variants when the call fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(client: &toolgen_sdk::workos::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use toolgen_sdk::workos::user_management::invitations::create::*;
+    ///
+    /// let output = client.user_management().invitations().create(CreateParams::new("user@example.com")).await?;
+    /// # let _ = output;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[inline]
     pub fn create(
         &self,
-        params: &CreateParams,
+        params: impl ::std::borrow::Borrow<CreateParams>,
     ) -> ::toolgen_runtime::Call<::toolgen_runtime::ToolOutput> {
+        let params = ::std::borrow::Borrow::<CreateParams>::borrow(&params);
         self.client
             .call_validated(
                 ::toolgen_runtime::ToolInfo {

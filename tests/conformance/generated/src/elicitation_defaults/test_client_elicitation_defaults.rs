@@ -87,6 +87,18 @@ impl crate::elicitation_defaults::Client {
     /// # Errors
     ///
     /// Returns [`Error::InvalidArguments`](toolgen_runtime::Error::InvalidArguments), without sending anything, when the arguments break the tool's schema; [`Error::Tool`](toolgen_runtime::Error::Tool) when the tool reports an error; and the other [`Error`](toolgen_runtime::Error) variants when the call fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(client: &toolgen_conformance_sdk::elicitation_defaults::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use toolgen_conformance_sdk::elicitation_defaults::test_client_elicitation_defaults::*;
+    ///
+    /// let output = client.test_client_elicitation_defaults().await?;
+    /// # let _ = output;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[inline]
     pub fn test_client_elicitation_defaults(
         &self,

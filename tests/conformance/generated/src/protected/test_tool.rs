@@ -87,11 +87,24 @@ impl crate::protected::Client {
     /// # Errors
     ///
     /// Returns [`Error::InvalidArguments`](toolgen_runtime::Error::InvalidArguments), without sending anything, when the arguments break the tool's schema; [`Error::Tool`](toolgen_runtime::Error::Tool) when the tool reports an error; and the other [`Error`](toolgen_runtime::Error) variants when the call fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(client: &toolgen_conformance_sdk::protected::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use toolgen_conformance_sdk::protected::test_tool::*;
+    ///
+    /// let output = client.test_tool(TestToolParams::default()).await?;
+    /// # let _ = output;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[inline]
     pub fn test_tool(
         &self,
-        params: &TestToolParams,
+        params: impl ::std::borrow::Borrow<TestToolParams>,
     ) -> ::toolgen_runtime::Call<::toolgen_runtime::ToolOutput> {
+        let params = ::std::borrow::Borrow::<TestToolParams>::borrow(&params);
         self.client
             .call_validated(
                 ::toolgen_runtime::ToolInfo {

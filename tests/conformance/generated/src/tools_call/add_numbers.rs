@@ -4,6 +4,7 @@
 //! `add_numbers`: Add two numbers together
 /// The arguments of the tool `add_numbers`, for [`Client::add_numbers`](crate::tools_call::Client::add_numbers).
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct AddNumbersParams {
     /// First number
     pub a: f64,
@@ -17,6 +18,28 @@ pub struct AddNumbersParams {
 }
 ::toolgen_runtime::macros::wire_struct! {
     AddNumbersParams { a.field("a"), b.field("b"), ..extra }
+}
+impl AddNumbersParams {
+    /// The value with every required field given; the optional ones are unset, and
+    /// each has a setter of its own.
+    #[inline]
+    pub fn new(a: f64, b: f64) -> Self {
+        Self {
+            a,
+            b,
+            extra: ::std::default::Default::default(),
+        }
+    }
+    /// Adds a property the schema does not name (it is sent as given).
+    #[inline]
+    pub fn extra(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::toolgen_runtime::serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(name.into(), value.into());
+        self
+    }
 }
 impl AddNumbersParams {
     /// The tool's input schema (normalized, annotations left out) that
@@ -46,11 +69,24 @@ impl crate::tools_call::Client {
     /// # Errors
     ///
     /// Returns [`Error::InvalidArguments`](toolgen_runtime::Error::InvalidArguments), without sending anything, when the arguments break the tool's schema; [`Error::Tool`](toolgen_runtime::Error::Tool) when the tool reports an error; and the other [`Error`](toolgen_runtime::Error) variants when the call fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example(client: &toolgen_conformance_sdk::tools_call::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use toolgen_conformance_sdk::tools_call::add_numbers::*;
+    ///
+    /// let output = client.add_numbers(AddNumbersParams::new(1.0, 1.0)).await?;
+    /// # let _ = output;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[inline]
     pub fn add_numbers(
         &self,
-        params: &AddNumbersParams,
+        params: impl ::std::borrow::Borrow<AddNumbersParams>,
     ) -> ::toolgen_runtime::Call<::toolgen_runtime::ToolOutput> {
+        let params = ::std::borrow::Borrow::<AddNumbersParams>::borrow(&params);
         self.client
             .call_validated(
                 ::toolgen_runtime::ToolInfo {
