@@ -147,7 +147,7 @@ pub struct EnumType {
     pub variants: Vec<Variant>,
     /// The tools that use it, sorted.
     pub used_by: Vec<String>,
-    /// The values of a locale enum as tags (see [`detect_locale`]); `None` for other enums.
+    /// The values of a locale enum as tags (see [`detect_locale`](super::detect_locale)); `None` for other enums.
     /// Its CLDR tables are its provider's [`Provider::locale_data`] (or the crate's).
     pub locale: Option<LocaleInfo>,
     /// Whether the enum comes back from the server (it is in an `outputSchema`). Such an enum

@@ -9,11 +9,11 @@ use crate::naming::{self, Scope};
 use crate::tool::Tool;
 
 /// Decides whether an enum is a locale enum. Its CLDR data is resolved later, once for all
-/// locale enums of its provider (see [`Provider::locale_data`]).
+/// locale enums of its provider (see [`Provider::locale_data`](super::Provider::locale_data)).
 ///
 /// It is one when every value is a well-formed BCP 47 language tag (as icu_locale_core parses
 /// it) and either a name it was found under says locale, language or lang, or it has at least
-/// ten values whose languages CLDR knows. `forced` (the [`LOCALE_KEYWORD`]) overrides the
+/// ten values whose languages CLDR knows. `forced` (the schema keyword `x-toolgen-locale`) overrides the
 /// names and the count, but never makes a non-tag a locale.
 pub fn detect_locale(
     values: &[String],
