@@ -98,6 +98,28 @@ fn visits(dir: &Path) -> usize {
     fs::read_to_string(dir.join("visits")).map_or(0, |text| text.lines().count())
 }
 
+/// A pull with `args` and `env` into a new folder `name`, through the browser script, which
+/// signs in once and succeeds; returns the folder.
+async fn signed_in_pull(
+    servers: &oauth_server::Servers,
+    name: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> PathBuf {
+    let dir = scratch(name);
+    let browser = browser(&dir);
+    let mut env = env.to_vec();
+    env.push(("BROWSER", &browser));
+    let output = pull(&dir, &servers.url, args, &env).await;
+    let text = stderr(&output);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("/authorize?"), "the URL is printed: {text}");
+    assert_eq!(pulled(&dir), ["admin.json", "read.json", "write.json"]);
+    assert_eq!(visits(&dir), 1);
+    assert_clean(&text);
+    dir
+}
+
 /// The token files in the user's config folder.
 fn token_files(dir: &Path) -> Vec<PathBuf> {
     fs::read_dir(dir.join("config/toolgen/tokens"))
@@ -206,14 +228,7 @@ async fn a_malformed_tools_list_names_the_server_and_what_is_wrong() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oauth_signs_in_through_the_browser_once_and_reuses_the_stored_tokens() {
     let servers = serve(Duration::from_secs(3600)).await;
-    let dir = scratch("oauth");
-    let browser = browser(&dir);
-    let output = pull(&dir, &servers.url, &["--oauth"], &[("BROWSER", &browser)]).await;
-    let text = stderr(&output);
-    assert!(output.status.success(), "{text}");
-    assert!(text.contains("/authorize?"), "the URL is printed: {text}");
-    assert_eq!(pulled(&dir), ["admin.json", "read.json", "write.json"]);
-    assert_eq!(visits(&dir), 1);
+    let dir = signed_in_pull(&servers, "oauth", &["--oauth"], &[]).await;
     assert_eq!(servers.state().grants, ["authorization_code"]);
     assert_eq!(servers.state().registrations, 1, "dynamic registration");
     // The tokens are in the user's config folder, for the owner only.
@@ -233,7 +248,6 @@ async fn oauth_signs_in_through_the_browser_once_and_reuses_the_stored_tokens() 
         stored.contains(CLIENT_ID) && stored.contains("access-1-x9"),
         "{stored}"
     );
-    assert_clean(&text);
 
     // The next pull uses the stored token: no browser (one that fails would show), no grant.
     let output = pull(&dir, &servers.url, &["--oauth"], &[("BROWSER", "false")]).await;
@@ -250,54 +264,34 @@ async fn oauth_signs_in_through_the_browser_once_and_reuses_the_stored_tokens() 
 async fn oauth_with_a_registered_client_or_a_metadata_url() {
     let servers = serve(Duration::from_secs(3600)).await;
     // A registered confidential client: its secret comes from the environment.
-    let dir = scratch("registered");
-    let browser_cmd = browser(&dir);
-    let output = pull(
-        &dir,
-        &servers.url,
-        &["--oauth", "--client-id", CLIENT_ID],
-        &[
-            ("BROWSER", &browser_cmd),
-            ("TOOLGEN_CLIENT_SECRET", CLIENT_SECRET),
-        ],
+    let args = ["--oauth", "--client-id", CLIENT_ID];
+    let dir = signed_in_pull(
+        &servers,
+        "registered",
+        &args,
+        &[("TOOLGEN_CLIENT_SECRET", CLIENT_SECRET)],
     )
     .await;
-    let text = stderr(&output);
-    assert!(output.status.success(), "{text}");
-    assert_eq!(pulled(&dir), ["admin.json", "read.json", "write.json"]);
-    assert_eq!(visits(&dir), 1);
     assert_eq!(
         servers.state().registrations,
         0,
         "a registered client registers no more"
     );
-    assert_clean(&text);
     let _ = fs::remove_dir_all(&dir);
 
     // A client metadata URL: this authorization server does not support them, so the client
     // registers itself instead, and the pull goes on.
-    let dir = scratch("cimd");
-    let browser_cmd = browser(&dir);
-    let output = pull(
-        &dir,
-        &servers.url,
-        &[
-            "--oauth",
-            "--client-metadata-url",
-            "https://toolgen.example/client.json",
-        ],
-        &[("BROWSER", &browser_cmd)],
-    )
-    .await;
-    let text = stderr(&output);
-    assert!(output.status.success(), "{text}");
-    assert_eq!(visits(&dir), 1);
+    let args = [
+        "--oauth",
+        "--client-metadata-url",
+        "https://toolgen.example/client.json",
+    ];
+    let dir = signed_in_pull(&servers, "cimd", &args, &[]).await;
     assert_eq!(
         servers.state().grants,
         ["authorization_code", "authorization_code"]
     );
     assert_eq!(servers.state().registrations, 1);
-    assert_clean(&text);
     let _ = fs::remove_dir_all(&dir);
 }
 
