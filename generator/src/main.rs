@@ -195,7 +195,15 @@ fn pull(
     schemas: &std::path::Path,
 ) -> Result<toolgen::write::PullReport, toolgen::pull::PullError> {
     use toolgen::pull::{Auth, ClientIdentity, PullError, Source};
+    let signs_in = auth.oauth || auth.client_credentials;
     let source = match (url, stdio) {
+        (_, Some(_)) if signs_in => {
+            return Err(PullError::Local(
+                "--oauth and --client-credentials are for --url; a --stdio server is not \
+                 authorized over HTTP"
+                    .to_string(),
+            ));
+        }
         (_, Some(command)) => Source::Stdio { command },
         (Some(url), None) => Source::Http {
             url,
@@ -234,6 +242,12 @@ fn pull(
             });
         }
         if !args.oauth {
+            if args.client_id.is_some() || args.client_metadata_url.is_some() {
+                return Err(PullError::Local(
+                    "--client-id and --client-metadata-url need --oauth or --client-credentials"
+                        .to_string(),
+                ));
+            }
             return Ok(Auth::None);
         }
         let Some(config) = dirs::config_dir() else {
