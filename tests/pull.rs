@@ -15,7 +15,7 @@ use rmcp::{RoleServer, ServerHandler};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
-use toolgen::pull::{Source, pull};
+use toolgen::pull::{Auth, Source, pull};
 
 /// A server whose `tools/list` answers page `i` for the cursor `"i"`, fails on `fail_at`, and
 /// ends its whole process on `exit_at` (without answering: the connection just drops).
@@ -159,6 +159,7 @@ fn pull_follows_every_page_and_reports_added_changed_removed() {
         let source = Source::Http {
             url,
             headers: vec![("X-Test".into(), "1".into())],
+            auth: Auth::None,
         };
         let report = pull(&source, &schemas, "acme")
             .await
@@ -241,13 +242,17 @@ fn a_server_that_fails_midway_leaves_schemas_as_it_was() {
             &Source::Http {
                 url,
                 headers: Vec::new(),
+                auth: Auth::None,
             },
             &schemas,
             "acme",
         )
         .await
         .expect_err("page 2 fails");
-        assert!(err.contains("tools/list failed after 1 tools"), "{err}");
+        assert!(
+            err.to_string().contains("tools/list failed after 1 tools"),
+            "{err}"
+        );
         assert_eq!(
             snapshot(&dir),
             before,
@@ -262,7 +267,8 @@ fn a_server_that_fails_midway_leaves_schemas_as_it_was() {
             pull(
                 &Source::Http {
                     url: dead,
-                    headers: Vec::new()
+                    headers: Vec::new(),
+                    auth: Auth::None,
                 },
                 &schemas,
                 "acme"
@@ -359,6 +365,7 @@ fn a_server_process_that_dies_midway_leaves_schemas_as_it_was() {
         &Source::Http {
             url,
             headers: Vec::new(),
+            auth: Auth::None,
         },
         &schemas,
         "acme",
@@ -377,7 +384,10 @@ fn a_server_process_that_dies_midway_leaves_schemas_as_it_was() {
         Some(DIED),
         "the server process exited midway"
     );
-    assert!(err.contains("tools/list failed after 1 tools"), "{err}");
+    assert!(
+        err.to_string().contains("tools/list failed after 1 tools"),
+        "{err}"
+    );
     assert_eq!(
         snapshot(&dir),
         before,
@@ -402,6 +412,7 @@ fn a_tool_named_dot_dot_slash_stays_inside_the_provider_folder() {
             &Source::Http {
                 url,
                 headers: Vec::new(),
+                auth: Auth::None,
             },
             &schemas,
             "acme",

@@ -33,6 +33,7 @@ pub mod naming;
 pub mod normalize;
 pub mod options;
 pub mod overlay;
+#[cfg(feature = "pull")]
 pub mod pull;
 pub mod renames;
 pub mod render;

@@ -73,6 +73,7 @@ enum Command {
     },
     /// Fetches a live MCP server's tools (`tools/list`, every page) into `schemas/<provider>/`,
     /// one file per tool; files of tools the server no longer lists are deleted.
+    #[cfg(feature = "pull")]
     Pull {
         /// The Streamable HTTP endpoint.
         #[arg(long, required_unless_present = "stdio", conflicts_with = "stdio")]
@@ -89,6 +90,8 @@ enum Command {
         /// The folder with one sub-folder of tool definitions per provider.
         #[arg(long)]
         schemas: Option<PathBuf>,
+        #[command(flatten)]
+        auth: AuthArgs,
     },
     /// Exits 0 when the output folder is exactly what the schemas produce, 1 otherwise.
     Check {
@@ -118,6 +121,35 @@ struct CrateArgs {
     /// (implies `--runtime shared`).
     #[arg(long, conflicts_with = "runtime")]
     runtime_path: Option<PathBuf>,
+}
+
+/// How `pull` authorizes with an HTTP server that requires OAuth.
+#[cfg(feature = "pull")]
+#[derive(Debug, clap::Args)]
+struct AuthArgs {
+    /// Sign in with OAuth (authorization code with PKCE): a browser opens (`$BROWSER`, else the
+    /// system's) at the authorization URL, which is also printed; the tokens are kept in the
+    /// user's config folder (`toolgen/tokens/`) for the next pull.
+    #[arg(long, conflicts_with = "client_credentials")]
+    oauth: bool,
+    /// OAuth's client credentials grant, for unattended pulls (CI): needs `--client-id`, and
+    /// the secret in the environment variable `--client-secret-env` names.
+    #[arg(long, requires = "client_id")]
+    client_credentials: bool,
+    /// A client registered with the authorization server (default with `--oauth`: dynamic
+    /// registration).
+    #[arg(long)]
+    client_id: Option<String>,
+    /// The HTTPS URL of toolgen's client metadata document, used as the client ID where the
+    /// authorization server supports them.
+    #[arg(long, conflicts_with_all = ["client_id", "client_credentials"])]
+    client_metadata_url: Option<String>,
+    /// The environment variable that holds the client secret (never a flag value).
+    #[arg(long, default_value = "TOOLGEN_CLIENT_SECRET")]
+    client_secret_env: String,
+    /// A scope to ask for; repeatable (default: what the server asks for).
+    #[arg(long = "scope")]
+    scopes: Vec<String>,
 }
 
 /// `--runtime`.
@@ -153,29 +185,93 @@ fn load_tree(
 }
 
 /// Lists the server's tools, then replaces the provider's pulled files in one swap.
+#[cfg(feature = "pull")]
 fn pull(
     url: Option<String>,
     stdio: Option<String>,
     provider: &str,
     headers: &[String],
+    auth: AuthArgs,
     schemas: &std::path::Path,
-) -> Result<toolgen::write::PullReport, String> {
+) -> Result<toolgen::write::PullReport, toolgen::pull::PullError> {
+    use toolgen::pull::{Auth, ClientIdentity, PullError, Source};
+    let signs_in = auth.oauth || auth.client_credentials;
     let source = match (url, stdio) {
-        (_, Some(command)) => toolgen::pull::Source::Stdio { command },
-        (Some(url), None) => toolgen::pull::Source::Http {
+        (_, Some(_)) if signs_in => {
+            return Err(PullError::Local(
+                "--oauth and --client-credentials are for --url; a --stdio server is not \
+                 authorized over HTTP"
+                    .to_string(),
+            ));
+        }
+        (_, Some(command)) => Source::Stdio { command },
+        (Some(url), None) => Source::Http {
             url,
             headers: headers
                 .iter()
                 .map(|h| toolgen::pull::parse_header(h))
-                .collect::<Result<_, _>>()?,
+                .collect::<Result<_, _>>()
+                .map_err(PullError::Local)?,
+            auth: pull_auth(auth)?,
         },
-        (None, None) => return Err("pass --url or --stdio".to_string()),
+        (None, None) => return Err(PullError::Local("pass --url or --stdio".to_string())),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|err| err.to_string())?;
-    runtime.block_on(toolgen::pull::pull(&source, schemas, provider))
+        .map_err(|err| PullError::Local(err.to_string()))?;
+    return runtime.block_on(toolgen::pull::pull(&source, schemas, provider));
+
+    /// The `--oauth` and `--client-credentials` flags, with the secret from the environment.
+    fn pull_auth(args: AuthArgs) -> Result<Auth, PullError> {
+        let secret = std::env::var(&args.client_secret_env)
+            .ok()
+            .filter(|s| !s.is_empty())
+            .map(toolgen::pull::Secret::new);
+        if args.client_credentials {
+            let Some(client_secret) = secret else {
+                return Err(PullError::Local(format!(
+                    "--client-credentials needs the client secret in ${}",
+                    args.client_secret_env
+                )));
+            };
+            return Ok(Auth::ClientCredentials {
+                client_id: args.client_id.unwrap_or_default(),
+                client_secret,
+                scopes: args.scopes,
+            });
+        }
+        if !args.oauth {
+            if args.client_id.is_some() || args.client_metadata_url.is_some() {
+                return Err(PullError::Local(
+                    "--client-id and --client-metadata-url need --oauth or --client-credentials"
+                        .to_string(),
+                ));
+            }
+            return Ok(Auth::None);
+        }
+        let Some(config) = dirs::config_dir() else {
+            return Err(PullError::Local(
+                "--oauth keeps its tokens in the user's config folder, and there is none \
+                 (set $XDG_CONFIG_HOME or $HOME)"
+                    .to_string(),
+            ));
+        };
+        let client = match (args.client_id, args.client_metadata_url) {
+            (Some(id), _) => ClientIdentity::Registered(id),
+            (None, Some(url)) => ClientIdentity::MetadataUrl(url),
+            (None, None) => ClientIdentity::Dynamic,
+        };
+        Ok(Auth::AuthorizationCode {
+            client,
+            client_secret: secret,
+            scopes: args.scopes,
+            tokens: config.join("toolgen").join("tokens"),
+            browser: std::env::var("BROWSER")
+                .ok()
+                .filter(|b| !b.trim().is_empty()),
+        })
+    }
 }
 
 /// `toolgen.toml` of the current folder or its nearest ancestor, or the defaults: paths start
@@ -325,15 +421,17 @@ fn main() -> ExitCode {
                 }
             }
         }
+        #[cfg(feature = "pull")]
         Command::Pull {
             url,
             stdio,
             provider,
             headers,
             schemas,
+            auth,
         } => {
             let schemas = schemas.unwrap_or_else(default_schemas);
-            match pull(url, stdio, &provider, &headers, &schemas) {
+            match pull(url, stdio, &provider, &headers, auth, &schemas) {
                 Ok(report) => {
                     eprintln!(
                         "pulled {}: {} added, {} changed, {} removed",

@@ -42,7 +42,7 @@ pub use self::output::{Content, ToolOutput};
 pub use self::retry::{RetryPolicy, ToolInfo, parse_retry_after};
 #[cfg(feature = "transport-rmcp")]
 pub use self::rmcp_transport::{
-    DEFAULT_PROTOCOL_VERSION, HttpBuilder, RmcpTransport, StdioBuilder,
+    DEFAULT_PROTOCOL_VERSION, HttpBuilder, RmcpTransport, StdioBuilder, ToolsPage,
 };
 #[cfg(feature = "transport-rmcp")]
 pub use self::secret::Secret;

@@ -1,5 +1,7 @@
 //! [`RmcpTransport`]: tool calls over an open rmcp session, each with a progress token, cancelled
-//! on the server when dropped, and sent again after authorizing when the server refuses it.
+//! on the server when dropped, and sent again after authorizing when the server refuses it; and
+//! `tools/list` one page at a time ([`RmcpTransport::list_tools_page`]), for callers that need
+//! the server's tool definitions as it sends them (`toolgen pull`).
 
 use std::fmt;
 use std::sync::Arc;
@@ -7,9 +9,10 @@ use std::sync::Arc;
 use ::rmcp::ClientHandler;
 use ::rmcp::model::{
     CallToolRequest, CallToolRequestParams, CancelledNotificationParam, ClientRequest,
-    ProgressToken, RequestId, ServerResult,
+    ListToolsRequest, PaginatedRequestParams, ProgressToken, RequestId, ServerResult,
 };
 use ::rmcp::service::{Peer, PeerRequestOptions, RoleClient, RunningService};
+use serde_json::Value;
 
 use super::super::error::Error;
 use super::super::oauth::{SessionAuth, Tries};
@@ -214,6 +217,137 @@ impl Drop for CancelOnDrop {
                     tracing::debug!(error = %err, "could not send notifications/cancelled");
                 }
             });
+        }
+    }
+}
+
+/// One page of `tools/list`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ToolsPage {
+    /// The tools of the page, each the JSON object of its definition.
+    pub tools: Vec<Value>,
+    /// The cursor of the next page; `None` on the last one.
+    pub next_cursor: Option<String>,
+}
+
+impl RmcpTransport {
+    /// Lists one page of the server's tools: the first for `cursor: None`, else the page after
+    /// the cursor a previous page gave. A refused request is sent again after authorizing, as a
+    /// tool call is.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedResponse`] when the answer is not a list of tools (saying what is
+    /// wrong), and the errors of a tool call: [`Error::Unauthorized`], [`Error::Transport`],
+    /// [`Error::Protocol`].
+    pub async fn list_tools_page(&self, cursor: Option<String>) -> Result<ToolsPage, Error> {
+        let Some(auth) = &self.auth else {
+            return self.list_once(cursor).await;
+        };
+        let mut tries = Tries::default();
+        loop {
+            match self.list_once(cursor.clone()).await {
+                Err(err) if auth.recover(&err, &mut tries).await? => {}
+                other => return other,
+            }
+        }
+    }
+
+    async fn list_once(&self, cursor: Option<String>) -> Result<ToolsPage, Error> {
+        let mut params = PaginatedRequestParams::default();
+        params.cursor = cursor;
+        let request = ClientRequest::ListToolsRequest(ListToolsRequest {
+            method: Default::default(),
+            params: Some(params),
+            extensions: Default::default(),
+        });
+        let result = self
+            .peer()
+            .send_request(request)
+            .await
+            .map_err(service_error)?;
+        let ServerResult::ListToolsResult(page) = result else {
+            // rmcp reads a result it cannot type as another kind (usually its catch-all).
+            let value = serde_json::to_value(&result).unwrap_or(Value::Null);
+            return Err(Error::UnexpectedResponse {
+                message: format!(
+                    "the answer to `tools/list` is not a list of tools: {}",
+                    what_is_wrong(&value)
+                ),
+            });
+        };
+        let tools = page
+            .tools
+            .iter()
+            .map(serde_json::to_value)
+            .collect::<Result<_, _>>()
+            .map_err(|err| Error::UnexpectedResponse {
+                message: format!("a tool of `tools/list` cannot be read back: {err}"),
+            })?;
+        Ok(ToolsPage {
+            tools,
+            next_cursor: page.next_cursor,
+        })
+    }
+}
+
+/// What keeps `result` from being a `tools/list` result, with the place it is wrong.
+fn what_is_wrong(result: &Value) -> String {
+    let Some(tools) = result.get("tools") else {
+        return if result.is_object() {
+            "it has no `tools` array".to_string()
+        } else {
+            "it is not a JSON object".to_string()
+        };
+    };
+    let Some(tools) = tools.as_array() else {
+        return "`tools` is not an array".to_string();
+    };
+    for (i, tool) in tools.iter().enumerate() {
+        let Some(object) = tool.as_object() else {
+            return format!("tools[{i}] is not an object");
+        };
+        let Some(name) = object.get("name").and_then(Value::as_str) else {
+            return format!("tools[{i}] has no string `name`");
+        };
+        if !object.get("inputSchema").is_some_and(Value::is_object) {
+            return format!("tools[{i}] (`{name}`) has no object `inputSchema`");
+        }
+        if let Err(err) = serde_json::from_value::<::rmcp::model::Tool>(tool.clone()) {
+            return format!("tools[{i}] (`{name}`): {err}");
+        }
+    }
+    match serde_json::from_value::<::rmcp::model::ListToolsResult>(result.clone()) {
+        Ok(_) => "rmcp read it as another kind of result".to_string(),
+        Err(err) => err.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::what_is_wrong;
+
+    #[test]
+    fn each_shape_problem_is_named_with_its_place() {
+        let schema = json!({"type": "object"});
+        for (result, expected) in [
+            (json!(5), "it is not a JSON object"),
+            (json!({}), "it has no `tools` array"),
+            (json!({"tools": "x"}), "`tools` is not an array"),
+            (json!({"tools": [1]}), "tools[0] is not an object"),
+            (
+                json!({"tools": [{"name": "a", "inputSchema": schema}, {"description": "d"}]}),
+                "tools[1] has no string `name`",
+            ),
+            (
+                json!({"tools": [{"name": "a"}]}),
+                "tools[0] (`a`) has no object `inputSchema`",
+            ),
+        ] {
+            assert_eq!(what_is_wrong(&result), expected, "{result}");
         }
     }
 }

@@ -89,8 +89,19 @@ fn chain_error(err: &(dyn std::error::Error + 'static), message: String) -> Erro
         }
         if let Some(http) = current.downcast_ref::<::reqwest::Error>() {
             if http.is_connect() {
+                // reqwest's own message names only the URL; the innermost cause says why
+                // (connection refused, a name that does not resolve, a certificate refused).
+                let mut cause: &(dyn std::error::Error + 'static) = http;
+                while let Some(next) = cause.source() {
+                    cause = next;
+                }
+                let why = if std::ptr::addr_eq(cause, http) {
+                    String::new()
+                } else {
+                    format!(": {cause}")
+                };
                 return Error::Transport(
-                    TransportError::new(format!("could not connect: {http}"))
+                    TransportError::new(format!("could not connect: {http}{why}"))
                         .kind_of(TransportErrorKind::Connect),
                 );
             }

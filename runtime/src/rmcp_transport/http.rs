@@ -8,6 +8,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use ::rmcp::transport::StreamableHttpClientTransport;
+use ::rmcp::transport::common::client_side_sse::ExponentialBackoff;
 use ::rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 
 use super::super::client::Client;
@@ -31,6 +32,7 @@ pub struct HttpBuilder<C = Client> {
     settings: Settings,
     max_concurrent_requests: Option<usize>,
     max_response_bytes: Option<usize>,
+    max_reconnects: Option<usize>,
     oauth: Option<OAuth>,
     client: PhantomData<fn() -> C>,
 }
@@ -58,6 +60,7 @@ impl<C: From<Client>> HttpBuilder<C> {
             settings: Settings::default(),
             max_concurrent_requests: None,
             max_response_bytes: None,
+            max_reconnects: None,
             oauth: None,
             client: PhantomData,
         }
@@ -106,6 +109,14 @@ impl<C: From<Client>> HttpBuilder<C> {
         self
     }
 
+    /// How often a dropped event stream (the server's answer in progress) is reopened, with
+    /// backoff, before the request fails as closed; by default rmcp's policy, which keeps
+    /// trying, so that only the call's timeout ends a wait on a server that is gone.
+    pub fn max_reconnects(mut self, times: usize) -> Self {
+        self.max_reconnects = Some(times);
+        self
+    }
+
     /// Connects and does the `initialize` handshake, retrying connection failures by the retry
     /// policy.
     ///
@@ -115,6 +126,18 @@ impl<C: From<Client>> HttpBuilder<C> {
     /// when the server cannot be reached, [`Error::Timeout`] when it does not answer in time,
     /// and [`Error::Protocol`] when it refuses the session.
     pub async fn connect(self) -> Result<C, Error> {
+        let settings = self.settings.clone();
+        Ok(settings.client(self.connect_transport().await?))
+    }
+
+    /// Connects as [`connect`](Self::connect) does, and returns the session itself rather than
+    /// a [`Client`] over it: for requests other than tool calls, such as
+    /// [`RmcpTransport::list_tools_page`]. The builder's timeout bounds the handshake only.
+    ///
+    /// # Errors
+    ///
+    /// As [`connect`](Self::connect).
+    pub async fn connect_transport(self) -> Result<RmcpTransport, Error> {
         let mut headers = HashMap::new();
         for (name, value) in &self.headers {
             let invalid = |message: String| Error::InvalidArguments {
@@ -142,6 +165,13 @@ impl<C: From<Client>> HttpBuilder<C> {
         }
         if let Some(bytes) = self.max_response_bytes {
             config = config.max_json_response_size(bytes);
+        }
+        if let Some(times) = self.max_reconnects {
+            let mut retry = ExponentialBackoff::default();
+            retry.max_times = Some(times);
+            retry.base_duration = std::time::Duration::from_millis(200);
+            retry.max_delay = Some(std::time::Duration::from_secs(2));
+            config.retry_config = Arc::new(retry);
         }
         let url = self.url.clone();
         let settings = &self.settings;
@@ -180,12 +210,10 @@ impl<C: From<Client>> HttpBuilder<C> {
                 };
                 let mut transport = RmcpTransport::with_session(service, url);
                 transport.auth = Some(auth);
-                return Ok(self.settings.client(transport));
+                return Ok(transport);
             }
         };
-        Ok(self
-            .settings
-            .client(RmcpTransport::with_session(service, url)))
+        Ok(RmcpTransport::with_session(service, url))
     }
 }
 

@@ -11,7 +11,8 @@
 //!   transports goes there.
 //! - `http.rs`, `stdio.rs`: each builder, its own options, and connecting.
 //! - `handshake.rs`: opening a session, with the timeout and retries.
-//! - `calls.rs`: [`RmcpTransport`], tool calls over an open session.
+//! - `calls.rs`: [`RmcpTransport`], tool calls over an open session, and `tools/list` one page
+//!   at a time.
 //! - `errors.rs`: rmcp's errors mapped onto [`Error`](super::Error), here and nowhere else.
 
 mod calls;
@@ -21,7 +22,7 @@ mod http;
 mod options;
 mod stdio;
 
-pub use self::calls::RmcpTransport;
+pub use self::calls::{RmcpTransport, ToolsPage};
 pub use self::http::HttpBuilder;
 pub use self::options::DEFAULT_PROTOCOL_VERSION;
 pub use self::stdio::StdioBuilder;

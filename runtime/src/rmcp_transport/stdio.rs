@@ -68,6 +68,18 @@ impl<C: From<Client>> StdioBuilder<C> {
     /// [`Error::Transport`] when the command cannot be started or closes the session,
     /// [`Error::Timeout`] when it does not answer in time.
     pub async fn connect(self) -> Result<C, Error> {
+        let settings = self.settings.clone();
+        Ok(settings.client(self.connect_transport().await?))
+    }
+
+    /// Starts the child as [`connect`](Self::connect) does, and returns the session itself
+    /// rather than a [`Client`] over it: for requests other than tool calls, such as
+    /// [`RmcpTransport::list_tools_page`].
+    ///
+    /// # Errors
+    ///
+    /// As [`connect`](Self::connect).
+    pub async fn connect_transport(self) -> Result<RmcpTransport, Error> {
         let mut command = tokio::process::Command::new(&self.command);
         command.args(&self.args);
         for (name, value) in &self.env {
@@ -101,9 +113,7 @@ impl<C: From<Client>> StdioBuilder<C> {
             }
         })
         .await?;
-        Ok(self
-            .settings
-            .client(RmcpTransport::with_session(service, self.command)))
+        Ok(RmcpTransport::with_session(service, self.command))
     }
 }
 
