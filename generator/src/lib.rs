@@ -1,8 +1,10 @@
 //! toolgen turns MCP tool definitions (JSON Schema) into a typed, documented Rust SDK crate.
 //!
-//! The pipeline has one stage per module: [`load`] (files → tools) → [`model`] (tools → plain,
-//! ordered IR) → [`emit`] (IR → tokens) → [`render`] (tokens → text) → [`write`](mod@write) (text → files).
-//! Only the two ends touch the file system. [`Generator`] runs it, from the CLI or a `build.rs`:
+//! The pipeline has one stage per module: [`load`] (files → tools) → [`normalize`] (each schema
+//! into the subset the type stage handles, run by the model) → [`model`] (tools → plain, ordered
+//! IR) → [`check`] (what the model could not apply, as errors) → [`emit`] (IR → tokens) →
+//! [`render`] (tokens → text) → [`write`](mod@write) (text → files). Only the two ends touch the
+//! file system. [`Generator`] runs it, from the CLI or a `build.rs`:
 //!
 //! An application's `build.rs` writes one file per provider into `OUT_DIR` with [`Builder`]:
 //!

@@ -74,7 +74,8 @@ pub fn find_config(start: &Path) -> Result<crate::config::Config, Diagnostics> {
     Ok(crate::config::Config::defaults(start))
 }
 
-/// Finds `toolgen.toml` in `dir` (the current folder, for the command line) and parses it; without
+/// Reads the `toolgen.toml` of `dir` itself (the workspace's `build.rs`; the command line uses
+/// [`find_config`], which also looks in the parent folders) and parses it; without
 /// one, the defaults for `dir`. A problem comes back with the file's text, for its snippet.
 pub fn read_config(dir: &Path) -> Result<crate::config::Config, Diagnostics> {
     let file = dir.join(crate::config::FILE_NAME);

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostics::{Note, pointer_token};
 use crate::keywords::{
-    self, ANNOTATIONS, SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_SINGLES, TOOLGEN, VARIANT_DOCS,
+    self, ANNOTATIONS, DATA, SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_SINGLES, TOOLGEN, VARIANT_DOCS,
 };
 
 /// Normalizes `schema` in place. `base` is the pointer of `schema` within the tool object.
@@ -244,7 +244,7 @@ pub fn drop_formats(schema: &mut Value) {
             }
             for (key, value) in object.iter_mut() {
                 match key.as_str() {
-                    "enum" | "const" | "default" | "examples" => {}
+                    k if DATA.contains(&k) => {}
                     k if SCHEMA_MAPS.contains(&k) => {
                         if let Value::Object(map) = value {
                             map.values_mut().for_each(drop_formats);

@@ -12,12 +12,14 @@
 //! enum makes both a field and a type, and each may be renamed on its own. The wire names never
 //! change: a renamed field or variant keeps its key or value in `serde(rename)`.
 //!
-//! This module only checks the keywords, at load time, so that every mistake is an error naming
+//! This module checks the keywords at load time, so that every mistake is an error naming
 //! the file and pointer (the overlay's operation when an overlay set it): a name that is not a
 //! valid identifier in the policy's case, a keyword, two fields or variants that would get one
 //! name, a variant rename for a value the enum does not have, a type rename on a schema that
-//! generates no enum. The names are applied where all other names are decided: fields in
-//! `emit::types` (through `naming`), enum types and variants in `model`.
+//! generates no enum. It also reads them for the later stages (`type_rename`, `variant_renames`
+//! for the model; `enum_nodes` for the check after it). The names are applied where all other
+//! names are decided: fields in `emit::types` (through `naming`), enum types and variants in
+//! `model`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -47,9 +49,11 @@ pub fn check(tool: &Tool, overlay: Option<&Overlay>) -> Vec<Diagnostic> {
     problems
         .into_iter()
         .map(|(pointer, message, on_key)| {
-            let help = "renames are `x-toolgen-field` (snake_case) on a property schema, and \
-                        `x-toolgen-type` (PascalCase) and `x-toolgen-variants` ({\"<value>\": \
-                        \"VariantName\"}) on a string enum schema";
+            let help = format!(
+                "renames are `{FIELD}` (snake_case) on a property schema, and `{TYPE}` \
+                 (PascalCase) and `{VARIANTS}` ({{\"<value>\": \"VariantName\"}}) on a string \
+                 enum schema"
+            );
             let diagnostic = match overlay.and_then(|o| o.operation_setting(&tool.name, &pointer)) {
                 Some((file, at)) => Diagnostic::new(file, message).at(at),
                 None => tool.origin.diagnostic(&pointer, message),

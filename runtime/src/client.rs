@@ -227,8 +227,9 @@ impl Client {
         }
     }
 
-    /// Calls a known tool and parses its `structuredContent` as `O`. Generated methods use this
-    /// for tools with an `outputSchema`.
+    /// Calls a known tool and parses its `structuredContent` as `O`, without checking it against
+    /// an output schema (generated methods call [`call_checked`](Self::call_checked) or
+    /// [`call_validated_checked`](Self::call_validated_checked), which do).
     pub fn call_typed<P, O>(&self, tool: ToolInfo, params: &P) -> Call<O>
     where
         P: Serialize + ?Sized,

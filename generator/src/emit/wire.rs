@@ -4,7 +4,7 @@
 //! form, and generic code per serializer; in a crate of a thousand tools that expansion is most
 //! of the build (measured in `README.md`, "Compile cost"). A struct whose serde attributes are all
 //! of the kinds below gets two short impls instead, which read and write it field by field through
-//! the runtime's `wire` module (`generator/runtime/wire.rs`): one non-generic function per
+//! the runtime's `wire` module (`runtime/src/wire.rs`): one non-generic function per
 //! direction, and generic code only in the runtime, shared by every type. Anything else (other
 //! attributes, tuple structs, several flattened fields, other enums) keeps serde's derive, so an
 //! unusual shape costs build time, never correctness. An `#[serde(untagged)]` enum whose variants
