@@ -208,6 +208,21 @@ pub fn accessor_type(path: &[String]) -> String {
     finish_pascal(join_pascal(&words), "Root")
 }
 
+/// The methods of a provider's server trait, one per tool, in the order given: each tool's
+/// namespace path (its group folders, then the segments of its dotted name) joined into one
+/// snake_case name (`["user_management", "invitations", "create"]` →
+/// `user_management_invitations_create`). The trait is flat, unlike the client's accessors,
+/// because an implementation is one `impl` block: nesting would make it one `impl` and one type
+/// per namespace. Two tools whose paths spell the same name (`a.b_c`, `a_b.c`) are told apart by
+/// `_2`, `_3`, ... in the order given, as [`Scope`] does.
+pub fn server_methods(paths: &[Vec<String>]) -> Vec<String> {
+    let mut scope = Scope::default();
+    paths
+        .iter()
+        .map(|path| scope.claim(&snake_name(&path.join(".")), "_"))
+        .collect()
+}
+
 /// Does a property or schema name say that it holds a locale (`locale`, `preferredLanguage`,
 /// `ui_lang`)?
 pub fn says_locale(name: &str) -> bool {
@@ -356,6 +371,32 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_method_names() {
+        let path = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let table = [(
+            vec![
+                path(&["user_management", "invitations", "create"]),
+                path(&["ping"]),
+                path(&["type"]),
+                path(&["a", "b_c"]),
+                path(&["a_b", "c"]),
+                path(&["server-one", "files.read"]),
+            ],
+            vec![
+                "user_management_invitations_create",
+                "ping",
+                "type_",
+                "a_b_c",
+                "a_b_c_2",
+                "server_one_files_read",
+            ],
+        )];
+        for (paths, names) in table {
+            assert_eq!(server_methods(&paths), names);
+        }
+    }
 
     #[test]
     fn rename_checks() {

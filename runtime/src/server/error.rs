@@ -33,9 +33,8 @@ impl ToolError {
     /// The answer to arguments that break the tool's input schema: every violation, one a line,
     /// each with the JSON pointer of the offending value.
     pub fn invalid_arguments(tool: &str, violations: &[Violation]) -> Self {
-        let mut message = format!(
-            "invalid arguments for the tool `{tool}`; correct these and call it again:"
-        );
+        let mut message =
+            format!("invalid arguments for the tool `{tool}`; correct these and call it again:");
         for violation in violations {
             let pointer = if violation.pointer.is_empty() {
                 "(the arguments)"

@@ -14,11 +14,11 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use serde_json::Value;
 
+use super::super::output::{Content, ToolOutput};
+use super::super::validate::Validator;
 use super::context::Context;
 use super::error::ToolError;
 use super::table::{Reply, Tools};
-use super::super::output::{Content, ToolOutput};
-use super::super::validate::Validator;
 
 /// One served tool: its definition as listed, and its compiled schemas.
 struct Entry {
@@ -62,9 +62,8 @@ impl<T: Tools> Server<T> {
             .map(|def| {
                 // The generator embeds only definitions that parse; a broken one would be a
                 // generator bug, listed as a tool without a schema rather than a panic.
-                let tool = serde_json::from_str::<Tool>(def.definition).unwrap_or_else(|_| {
-                    Tool::new(def.name, "", Arc::new(serde_json::Map::new()))
-                });
+                let tool = serde_json::from_str::<Tool>(def.definition)
+                    .unwrap_or_else(|_| Tool::new(def.name, "", Arc::new(serde_json::Map::new())));
                 let entry = Entry {
                     tool,
                     input: Validator::new(def.input_schema),
@@ -114,21 +113,19 @@ impl<T: Tools> Server<T> {
         };
         Ok(match call.await {
             Err(error) => tool_error(&error),
-            Ok(Reply::Structured(value)) => {
-                match entry.output.as_ref().map(|v| v.check(&value)) {
-                    Some(Err(violations)) => {
-                        let mut message = format!(
-                            "the server's result for `{name}` does not match the tool's \
+            Ok(Reply::Structured(value)) => match entry.output.as_ref().map(|v| v.check(&value)) {
+                Some(Err(violations)) => {
+                    let mut message = format!(
+                        "the server's result for `{name}` does not match the tool's \
                              outputSchema (a server bug):"
-                        );
-                        for v in violations {
-                            message.push_str(&format!("\n- {}: {}", v.pointer, v.message));
-                        }
-                        tool_error(&ToolError::new(message))
+                    );
+                    for v in violations {
+                        message.push_str(&format!("\n- {}: {}", v.pointer, v.message));
                     }
-                    _ => CallToolResult::structured(value),
+                    tool_error(&ToolError::new(message))
                 }
-            }
+                _ => CallToolResult::structured(value),
+            },
             Ok(Reply::Output(output)) => success(output),
         })
     }

@@ -21,4 +21,4 @@ pub use self::context::LoggingLevel;
 pub use self::error::ToolError;
 pub use self::handler::Server;
 pub use self::serve::StreamableHttpServerConfig;
-pub use self::table::{Reply, ToolDefinition, Tools};
+pub use self::table::{Reply, ToolDefinition, Tools, arguments};

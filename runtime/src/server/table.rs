@@ -3,10 +3,10 @@
 
 use serde_json::Value;
 
-use super::context::Context;
-use super::error::ToolError;
 use super::super::output::ToolOutput;
 use super::super::transport::BoxFuture;
+use super::context::Context;
+use super::error::ToolError;
 
 /// One tool as a generated crate serves it.
 #[derive(Debug, Clone, Copy)]
@@ -45,4 +45,30 @@ pub trait Tools: Send + Sync + 'static {
         arguments: Value,
         context: Context,
     ) -> Option<BoxFuture<'a, Result<Reply, ToolError>>>;
+}
+
+impl Reply {
+    /// The structured result `output`, serialized.
+    ///
+    /// # Errors
+    ///
+    /// A tool error when `output` cannot be serialized.
+    pub fn structured<T: serde::Serialize>(output: &T) -> Result<Self, ToolError> {
+        serde_json::to_value(output)
+            .map(Self::Structured)
+            .map_err(|err| ToolError::new(format!("the result cannot be serialized: {err}")))
+    }
+}
+
+/// Reads the arguments of `tool` (already checked against its input schema) as its params type.
+///
+/// # Errors
+///
+/// A tool error naming the tool, for arguments the schema accepts but the type does not.
+pub fn arguments<P: serde::de::DeserializeOwned>(
+    tool: &str,
+    arguments: Value,
+) -> Result<P, ToolError> {
+    serde_json::from_value(arguments)
+        .map_err(|err| ToolError::new(format!("invalid arguments for the tool `{tool}`: {err}")))
 }
