@@ -172,3 +172,65 @@ fn tools_list_serves_the_schema_files_definitions() {
         session.cancel().await.expect("the session closes");
     });
 }
+
+/// Application code under test: it takes the generated client.
+async fn describe(client: &results::Client, id: &str) -> Result<String, Error> {
+    let report = client.report().get(GetParams::new(id)).await?;
+    Ok(format!("{} (page {})", report.id, report.page.unwrap_or(1)))
+}
+
+#[test]
+fn the_mock_answers_a_client_in_process_and_records_typed_calls() {
+    run(async {
+        let mock = results::server::Mock::new();
+        mock.on_report_get(|params| Ok(GetOutput::new(format!("mocked {}", params.id)).page(3)));
+        let client = mock.client();
+        assert_eq!(
+            describe(&client, "9").await.expect("the mock answers"),
+            "mocked 9 (page 3)"
+        );
+        let calls = mock.report_get_calls();
+        assert_eq!(calls.len(), 1);
+        assert_eq!(calls[0].id, "9");
+
+        // An expectation's error is a tool error, as a server's would be.
+        mock.on_report_get(|_| Err(ToolError::new("gone")));
+        let error = describe(&client, "9").await.expect_err("the mock fails");
+        assert_eq!(tool_text(&error), "gone");
+
+        // Arguments the client would not send are checked by the mock, too.
+        let error = client
+            .runtime()
+            .call(
+                ToolInfo {
+                    name: "report.get",
+                    retry_safe: false,
+                },
+                &json!({"id": ""}),
+            )
+            .await
+            .expect_err("the mock refuses the arguments");
+        assert!(tool_text(&error).contains("- /id: "), "{error:?}");
+    });
+}
+
+#[test]
+fn a_call_without_an_expectation_fails_naming_the_tool_and_the_arguments() {
+    let mock = results::server::Mock::new();
+    let client = mock.client();
+    let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run(async {
+            let _ = client
+                .report()
+                .send(SendParams::new("7", "a@example.com"))
+                .await;
+        });
+    }))
+    .expect_err("the call fails the test");
+    let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(
+        message.contains("no expectation for the tool `report.send`"),
+        "{message}"
+    );
+    assert!(message.contains("\"to\": \"a@example.com\""), "{message}");
+}

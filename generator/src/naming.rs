@@ -223,6 +223,22 @@ pub fn server_methods(paths: &[Vec<String>]) -> Vec<String> {
         .collect()
 }
 
+/// The methods of a provider's mock for each server method, in the order given: the one that
+/// sets a tool's expectation (`on_<method>`) and the one that returns its recorded calls
+/// (`<method>_calls`), clear of the mock's own methods and of each other.
+pub fn mock_methods(server_methods: &[String]) -> Vec<(String, String)> {
+    let mut scope = Scope::with_reserved(["new", "client", "runtime", "default", "clone"]);
+    server_methods
+        .iter()
+        .map(|method| {
+            (
+                scope.claim(&format!("on_{method}"), "_"),
+                scope.claim(&format!("{method}_calls"), "_"),
+            )
+        })
+        .collect()
+}
+
 /// Does a property or schema name say that it holds a locale (`locale`, `preferredLanguage`,
 /// `ui_lang`)?
 pub fn says_locale(name: &str) -> bool {
@@ -396,6 +412,25 @@ mod tests {
         for (paths, names) in table {
             assert_eq!(server_methods(&paths), names);
         }
+    }
+
+    #[test]
+    fn mock_method_names() {
+        let methods = ["report_get", "on_a", "a", "a_calls"].map(String::from);
+        let pairs = mock_methods(&methods);
+        let names: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("on_report_get", "report_get_calls"),
+                ("on_on_a", "on_a_calls"),
+                ("on_a", "a_calls"),
+                ("on_a_calls", "a_calls_calls"),
+            ]
+        );
     }
 
     #[test]

@@ -87,6 +87,78 @@ impl<S: Server> ::toolgen_runtime::server::Tools for Serve<S> {
         )
     }
 }
+/// A mock of this provider for application tests: typed expectations per tool
+/// (`on_<tool>`), the calls it received (`<tool>_calls`), and a [`Client`] connected to it
+/// in-process ([`client`](Self::client)). Arguments are checked against each tool's
+/// schema, as a server does; a call of a tool without an expectation fails the test with
+/// the tool's name and the arguments. Clones share expectations and calls.
+#[derive(Clone, Debug)]
+pub struct Mock(::toolgen_runtime::server::Mock);
+impl ::std::default::Default for Mock {
+    #[inline]
+    fn default() -> Self {
+        Self::new()
+    }
+}
+impl Mock {
+    /// A mock with no expectation yet.
+    #[inline]
+    pub fn new() -> Self {
+        Self(::toolgen_runtime::server::Mock::new(TOOLS))
+    }
+    /// A client whose calls this mock answers, in-process.
+    #[inline]
+    pub fn client(&self) -> crate::workos::Client {
+        crate::workos::Client::new(self.0.transport())
+    }
+    /// The untyped mock underneath: expectations and calls by tool name.
+    #[inline]
+    pub fn runtime(&self) -> &::toolgen_runtime::server::Mock {
+        &self.0
+    }
+    /// Answers every later call of `user_management.invitations.create` (whose arguments passed its schema) with `answer`; an `Err` is a tool error. Replaces an earlier expectation.
+    #[inline]
+    pub fn on_user_management_invitations_create(
+        &self,
+        answer: impl ::std::ops::Fn(
+            crate::workos::user_management::invitations::create::CreateParams,
+        ) -> ::std::result::Result<
+                ::toolgen_runtime::ToolOutput,
+                ::toolgen_runtime::server::ToolError,
+            > + ::std::marker::Send + ::std::marker::Sync + 'static,
+    ) -> &Self {
+        self.0
+            .on(
+                "user_management.invitations.create",
+                move |arguments| {
+                    let params: crate::workos::user_management::invitations::create::CreateParams = ::toolgen_runtime::server::arguments(
+                        "user_management.invitations.create",
+                        arguments,
+                    )?;
+                    let output = answer(params)?;
+                    ::std::result::Result::Ok(
+                        ::toolgen_runtime::server::Reply::Output(output),
+                    )
+                },
+            );
+        self
+    }
+    /// The arguments of every call of `user_management.invitations.create` so far, in order.
+    #[inline]
+    pub fn user_management_invitations_create_calls(
+        &self,
+    ) -> ::std::vec::Vec<
+        crate::workos::user_management::invitations::create::CreateParams,
+    > {
+        self.0
+            .calls_of("user_management.invitations.create")
+            .into_iter()
+            .filter_map(|arguments| {
+                ::toolgen_runtime::serde_json::from_value(arguments).ok()
+            })
+            .collect()
+    }
+}
 /// Serves `server`: reach it with
 /// [`router`](toolgen_runtime::server::Server::router) (Streamable HTTP) or
 /// [`serve_stdio`](toolgen_runtime::server::Server::serve_stdio).

@@ -95,6 +95,10 @@ pub(super) const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/server/handler.rs"),
     ),
     (
+        "server/mock.rs",
+        include_str!("../../../runtime/src/server/mock.rs"),
+    ),
+    (
         "server/mod.rs",
         include_str!("../../../runtime/src/server/mod.rs"),
     ),

@@ -1,8 +1,8 @@
 //! The serving side of a provider (the `server` feature): its `Server` trait, one method per
 //! tool with a default body that answers "not implemented"; the tool table (`TOOLS`, pointing
 //! at each tool module's `DEFINITION`, so that editing one schema changes only its tool's file);
-//! and `Serve`, the dispatch from a tool name to a method that
-//! the runtime's `server::Server` calls.
+//! `Serve`, the dispatch from a tool name to a method that the runtime's `server::Server` calls;
+//! and `Mock`, typed expectations for application tests.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -34,13 +34,15 @@ pub(super) fn server_module(provider: &Provider, options: &DocOptions) -> TokenS
         })
         .collect();
     let methods = naming::server_methods(&paths);
+    let mock_methods = naming::mock_methods(&methods);
     let provider_mod = format_ident!("{}", provider.module);
 
     let mut trait_methods = Vec::new();
     let mut arms = Vec::new();
+    let mut mock_items = Vec::new();
     // The table is sorted by tool name, as `tools/list` serves it.
     let mut by_name: Vec<(&str, TokenStream)> = Vec::new();
-    for ((namespace, op), method) in tools.iter().zip(&methods) {
+    for (((namespace, op), method), (on, calls)) in tools.iter().zip(&methods).zip(&mock_methods) {
         let method = format_ident!("{method}");
         let modules = namespace.modules.iter().map(|m| format_ident!("{m}"));
         let module = format_ident!("{}", op.module);
@@ -48,6 +50,7 @@ pub(super) fn server_module(provider: &Provider, options: &DocOptions) -> TokenS
         let params = format_ident!("{}", op.params_type);
         let params = quote!(#base::#params);
         let name = &op.tool.name;
+        let (on, calls) = (format_ident!("{on}"), format_ident!("{calls}"));
         let (output, output_schema, reply) = match &op.output_type {
             Some(output) => {
                 let output = format_ident!("{output}");
@@ -92,6 +95,41 @@ pub(super) fn server_module(provider: &Provider, options: &DocOptions) -> TokenS
                 }
             },
         ));
+        let on_doc = format!(
+            "Answers every later call of {} (whose arguments passed its schema) with `answer`; \
+             an `Err` is a tool error. Replaces an earlier expectation.",
+            docs::code(name)
+        );
+        let calls_doc = format!(
+            "The arguments of every call of {} so far, in order.",
+            docs::code(name)
+        );
+        mock_items.push(quote! {
+            #[doc = #on_doc]
+            #[inline]
+            pub fn #on(
+                &self,
+                answer: impl ::std::ops::Fn(#params) -> ::std::result::Result<#output, crate::runtime::server::ToolError>
+                    + ::std::marker::Send + ::std::marker::Sync + 'static,
+            ) -> &Self {
+                self.0.on(#name, move |arguments| {
+                    let params: #params = crate::runtime::server::arguments(#name, arguments)?;
+                    let output = answer(params)?;
+                    #reply
+                });
+                self
+            }
+
+            #[doc = #calls_doc]
+            #[inline]
+            pub fn #calls(&self) -> ::std::vec::Vec<#params> {
+                self.0
+                    .calls_of(#name)
+                    .into_iter()
+                    .filter_map(|arguments| ::serde_json::from_value(arguments).ok())
+                    .collect()
+            }
+        });
         arms.push(quote! {
             #name => ::std::boxed::Box::pin(async move {
                 let params: #params = crate::runtime::server::arguments(#name, arguments)?;
@@ -156,6 +194,43 @@ pub(super) fn server_module(provider: &Provider, options: &DocOptions) -> TokenS
                     _ => return ::std::option::Option::None,
                 })
             }
+        }
+
+        /// A mock of this provider for application tests: typed expectations per tool
+        /// (`on_<tool>`), the calls it received (`<tool>_calls`), and a [`Client`] connected to it
+        /// in-process ([`client`](Self::client)). Arguments are checked against each tool's
+        /// schema, as a server does; a call of a tool without an expectation fails the test with
+        /// the tool's name and the arguments. Clones share expectations and calls.
+        #[derive(Clone, Debug)]
+        pub struct Mock(crate::runtime::server::Mock);
+
+        impl ::std::default::Default for Mock {
+            #[inline]
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl Mock {
+            /// A mock with no expectation yet.
+            #[inline]
+            pub fn new() -> Self {
+                Self(crate::runtime::server::Mock::new(TOOLS))
+            }
+
+            /// A client whose calls this mock answers, in-process.
+            #[inline]
+            pub fn client(&self) -> crate::#provider_mod::Client {
+                crate::#provider_mod::Client::new(self.0.transport())
+            }
+
+            /// The untyped mock underneath: expectations and calls by tool name.
+            #[inline]
+            pub fn runtime(&self) -> &crate::runtime::server::Mock {
+                &self.0
+            }
+
+            #(#mock_items)*
         }
 
         /// Serves `server`: reach it with

@@ -7,11 +7,13 @@
 //! - `context`: [`Context`], the per-call handle (cancellation, progress, log messages);
 //! - `table`: [`Tools`], [`ToolDefinition`] and [`Reply`], the contract with generated code;
 //! - `handler`: [`Server`], the `ServerHandler`;
-//! - `serve`: Streamable HTTP (an axum `Router`) and stdio.
+//! - `serve`: Streamable HTTP (an axum `Router`) and stdio;
+//! - `mock`: [`Mock`], expectations and recorded calls for application tests, in-process.
 
 mod context;
 mod error;
 mod handler;
+mod mock;
 mod serve;
 mod table;
 
@@ -20,5 +22,6 @@ pub use self::context::Context;
 pub use self::context::LoggingLevel;
 pub use self::error::ToolError;
 pub use self::handler::Server;
+pub use self::mock::Mock;
 pub use self::serve::StreamableHttpServerConfig;
 pub use self::table::{Reply, ToolDefinition, Tools, arguments};

@@ -84,6 +84,76 @@ impl<S: Server> ::toolgen_runtime::server::Tools for Serve<S> {
         )
     }
 }
+/// A mock of this provider for application tests: typed expectations per tool
+/// (`on_<tool>`), the calls it received (`<tool>_calls`), and a [`Client`] connected to it
+/// in-process ([`client`](Self::client)). Arguments are checked against each tool's
+/// schema, as a server does; a call of a tool without an expectation fails the test with
+/// the tool's name and the arguments. Clones share expectations and calls.
+#[derive(Clone, Debug)]
+pub struct Mock(::toolgen_runtime::server::Mock);
+impl ::std::default::Default for Mock {
+    #[inline]
+    fn default() -> Self {
+        Self::new()
+    }
+}
+impl Mock {
+    /// A mock with no expectation yet.
+    #[inline]
+    pub fn new() -> Self {
+        Self(::toolgen_runtime::server::Mock::new(TOOLS))
+    }
+    /// A client whose calls this mock answers, in-process.
+    #[inline]
+    pub fn client(&self) -> crate::sse_retry::Client {
+        crate::sse_retry::Client::new(self.0.transport())
+    }
+    /// The untyped mock underneath: expectations and calls by tool name.
+    #[inline]
+    pub fn runtime(&self) -> &::toolgen_runtime::server::Mock {
+        &self.0
+    }
+    /// Answers every later call of `test_reconnection` (whose arguments passed its schema) with `answer`; an `Err` is a tool error. Replaces an earlier expectation.
+    #[inline]
+    pub fn on_test_reconnection(
+        &self,
+        answer: impl ::std::ops::Fn(
+            crate::sse_retry::test_reconnection::TestReconnectionParams,
+        ) -> ::std::result::Result<
+                ::toolgen_runtime::ToolOutput,
+                ::toolgen_runtime::server::ToolError,
+            > + ::std::marker::Send + ::std::marker::Sync + 'static,
+    ) -> &Self {
+        self.0
+            .on(
+                "test_reconnection",
+                move |arguments| {
+                    let params: crate::sse_retry::test_reconnection::TestReconnectionParams = ::toolgen_runtime::server::arguments(
+                        "test_reconnection",
+                        arguments,
+                    )?;
+                    let output = answer(params)?;
+                    ::std::result::Result::Ok(
+                        ::toolgen_runtime::server::Reply::Output(output),
+                    )
+                },
+            );
+        self
+    }
+    /// The arguments of every call of `test_reconnection` so far, in order.
+    #[inline]
+    pub fn test_reconnection_calls(
+        &self,
+    ) -> ::std::vec::Vec<crate::sse_retry::test_reconnection::TestReconnectionParams> {
+        self.0
+            .calls_of("test_reconnection")
+            .into_iter()
+            .filter_map(|arguments| {
+                ::toolgen_runtime::serde_json::from_value(arguments).ok()
+            })
+            .collect()
+    }
+}
 /// Serves `server`: reach it with
 /// [`router`](toolgen_runtime::server::Server::router) (Streamable HTTP) or
 /// [`serve_stdio`](toolgen_runtime::server::Server::serve_stdio).
