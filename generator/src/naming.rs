@@ -428,7 +428,7 @@ mod tests {
                 ("on_report_get", "report_get_calls"),
                 ("on_on_a", "on_a_calls"),
                 ("on_a", "a_calls"),
-                ("on_a_calls", "a_calls_calls"),
+                ("on_a_calls_2", "a_calls_calls"),
             ]
         );
     }

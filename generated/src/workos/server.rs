@@ -88,7 +88,7 @@ impl<S: Server> ::toolgen_runtime::server::Tools for Serve<S> {
     }
 }
 /// A mock of this provider for application tests: typed expectations per tool
-/// (`on_<tool>`), the calls it received (`<tool>_calls`), and a [`Client`] connected to it
+/// (`on_<tool>`), the calls it received (`<tool>_calls`), and a [`Client`](super::Client) connected to it
 /// in-process ([`client`](Self::client)). Arguments are checked against each tool's
 /// schema, as a server does; a call of a tool without an expectation fails the test with
 /// the tool's name and the arguments. Clones share expectations and calls.
