@@ -208,6 +208,37 @@ pub fn accessor_type(path: &[String]) -> String {
     finish_pascal(join_pascal(&words), "Root")
 }
 
+/// The methods of a provider's server trait, one per tool, in the order given: each tool's
+/// namespace path (its group folders, then the segments of its dotted name) joined into one
+/// snake_case name (`["user_management", "invitations", "create"]` →
+/// `user_management_invitations_create`). The trait is flat, unlike the client's accessors,
+/// because an implementation is one `impl` block: nesting would make it one `impl` and one type
+/// per namespace. Two tools whose paths spell the same name (`a.b_c`, `a_b.c`) are told apart by
+/// `_2`, `_3`, ... in the order given, as [`Scope`] does.
+pub fn server_methods(paths: &[Vec<String>]) -> Vec<String> {
+    let mut scope = Scope::default();
+    paths
+        .iter()
+        .map(|path| scope.claim(&snake_name(&path.join(".")), "_"))
+        .collect()
+}
+
+/// The methods of a provider's mock for each server method, in the order given: the one that
+/// sets a tool's expectation (`on_<method>`) and the one that returns its recorded calls
+/// (`<method>_calls`), clear of the mock's own methods and of each other.
+pub fn mock_methods(server_methods: &[String]) -> Vec<(String, String)> {
+    let mut scope = Scope::with_reserved(["new", "client", "runtime", "default", "clone"]);
+    server_methods
+        .iter()
+        .map(|method| {
+            (
+                scope.claim(&format!("on_{method}"), "_"),
+                scope.claim(&format!("{method}_calls"), "_"),
+            )
+        })
+        .collect()
+}
+
 /// Does a property or schema name say that it holds a locale (`locale`, `preferredLanguage`,
 /// `ui_lang`)?
 pub fn says_locale(name: &str) -> bool {
@@ -356,6 +387,51 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_method_names() {
+        let path = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let table = [(
+            vec![
+                path(&["user_management", "invitations", "create"]),
+                path(&["ping"]),
+                path(&["type"]),
+                path(&["a", "b_c"]),
+                path(&["a_b", "c"]),
+                path(&["server-one", "files.read"]),
+            ],
+            vec![
+                "user_management_invitations_create",
+                "ping",
+                "type_",
+                "a_b_c",
+                "a_b_c_2",
+                "server_one_files_read",
+            ],
+        )];
+        for (paths, names) in table {
+            assert_eq!(server_methods(&paths), names);
+        }
+    }
+
+    #[test]
+    fn mock_method_names() {
+        let methods = ["report_get", "on_a", "a", "a_calls"].map(String::from);
+        let pairs = mock_methods(&methods);
+        let names: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("on_report_get", "report_get_calls"),
+                ("on_on_a", "on_a_calls"),
+                ("on_a", "a_calls"),
+                ("on_a_calls_2", "a_calls_calls"),
+            ]
+        );
+    }
 
     #[test]
     fn rename_checks() {

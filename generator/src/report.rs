@@ -64,8 +64,9 @@ pub fn report(schemas: &Path, options: &EmitOptions) -> Result<Vec<ProviderRepor
             .filter(|(path, _)| path.starts_with(&prefix))
         {
             lines += text.lines().count();
-            // The provider's own module holds the client and accessors, not schema types.
-            if *path != format!("{prefix}mod.rs") {
+            // The provider's own module holds the client and accessors, and its server module
+            // the server trait, dispatch and mock: no schema types.
+            if *path != format!("{prefix}mod.rs") && *path != format!("{prefix}server.rs") {
                 types += text
                     .lines()
                     .filter(|l| {

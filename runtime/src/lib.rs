@@ -22,6 +22,8 @@ mod retry;
 mod rmcp_transport;
 #[cfg(feature = "transport-rmcp")]
 mod secret;
+#[cfg(feature = "server")]
+pub mod server;
 #[cfg(feature = "transport-rmcp")]
 mod session;
 mod transport;
@@ -116,6 +118,21 @@ macro_rules! __toolgen_if_transport_rmcp {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __toolgen_if_transport_rmcp {
+    ($($item:tt)*) => {};
+}
+
+/// Keeps the items given when this runtime has its `server` feature (a provider's `Server`
+/// trait and its table).
+#[cfg(feature = "server")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __toolgen_if_server {
+    ($($item:tt)*) => { $($item)* };
+}
+#[cfg(not(feature = "server"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __toolgen_if_server {
     ($($item:tt)*) => {};
 }
 

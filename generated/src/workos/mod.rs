@@ -4,6 +4,8 @@
 //!
 //! Start with [`Client`]; its methods follow the dotted tool names, so `a.b.c` is `client.a().b().c(&params)`.
 pub mod shared;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod user_management;
 /// The typed client: one method per tool, grouped by the dotted tool names.
 ///

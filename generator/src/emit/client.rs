@@ -35,10 +35,14 @@ pub(super) fn provider_module(provider: &Provider) -> TokenStream {
         .skip(1)
         .map(accessor_struct);
     let root_methods = namespace_methods(root);
+    let server = format_ident!("{}", super::server::SERVER_MODULE);
+    let server_feature = super::server::SERVER_FEATURE;
     quote! {
         #![doc = #doc]
 
         pub mod #shared;
+        #[cfg(feature = #server_feature)]
+        pub mod #server;
         #(#children)*
         #(#root_tools)*
 

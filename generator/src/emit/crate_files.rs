@@ -148,7 +148,9 @@ pub(super) fn cargo_toml(model: &Model, options: &EmitOptions, uses: &Dependenci
                  # `OAuth::client_credentials_jwt`: client credentials with `private_key_jwt`.\n\
                  oauth-jwt = [\"toolgen-runtime/oauth-jwt\"]\n\
                  # HTTPS for `connect_http`, with rustls.\n\
-                 tls = [\"toolgen-runtime/tls\"]\n",
+                 tls = [\"toolgen-runtime/tls\"]\n\
+                 # Each provider's `server` module: a trait to implement and serve over MCP.\n\
+                 server = [\"toolgen-runtime/server\"]\n",
                 default = features.join(", "),
             ));
             for provider in &model.providers {
@@ -193,6 +195,8 @@ pub(super) fn cargo_toml(model: &Model, options: &EmitOptions, uses: &Dependenci
                  oauth-jwt = [\"transport-rmcp\", \"rmcp/auth-client-credentials-jwt\"]\n\
                  # HTTPS for `connect_http`, with rustls.\n\
                  tls = [\"transport-rmcp\", \"rmcp/reqwest\"]\n\
+                 # Each provider's `server` module: a trait to implement and serve over MCP.\n\
+                 server = [\"transport-rmcp\", \"rmcp/server\", \"rmcp/transport-io\", \"rmcp/transport-streamable-http-server\", \"dep:axum\"]\n\
                  # Types for `format: date-time`, `date` and `uuid` (on with the providers that use them).\n\
                  chrono = [\"dep:chrono\"]\n\
                  uuid = [\"dep:uuid\"]\n\
@@ -218,6 +222,7 @@ pub(super) fn cargo_toml(model: &Model, options: &EmitOptions, uses: &Dependenci
                  oauth2 = { version = \"5\", default-features = false, optional = true }\n\
                  async-trait = { version = \"0.1\", optional = true }\n\
                  reqwest = { version = \"0.13\", default-features = false, optional = true }\n\
+                 axum = { version = \"0.8\", default-features = false, optional = true }\n\
                  chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"], optional = true }\n\
                  uuid = { version = \"1\", features = [\"serde\"], optional = true }\n\
                  icu_locale_core = { version = \"2.4\", optional = true, default-features = false, features = [\"alloc\"] }\n",

@@ -7,6 +7,7 @@
 //! - `runtime_files`: the runtime's sources a vendored crate copies;
 //! - `client`: a provider's `Client`, its accessors, and the namespace modules;
 //! - `tool`: one tool's module (types, `validate()`, method);
+//! - `server`: a provider's server side (feature `server`): its trait, tool table and dispatch;
 //! - `shared`: a provider's shared module and the crate-wide one;
 //! - `types`: a tool's types, through typify; `enums` and `locale`: the string and locale enums;
 //! - `wire`: compact serde code; `paths`: how generated paths reach the runtime; `layout`: one
@@ -21,6 +22,7 @@ mod layout;
 mod locale;
 mod paths;
 mod runtime_files;
+mod server;
 mod shared;
 mod tool;
 mod types;
@@ -116,6 +118,11 @@ fn all_files<T>(
         files.push(each(rust(
             format!("{base}/mod.rs"),
             client::provider_module(provider),
+            Vec::new(),
+        )));
+        files.push(each(rust(
+            format!("{base}/{}.rs", server::SERVER_MODULE),
+            server::server_module(provider, &options.docs),
             Vec::new(),
         )));
         match shared::shared_module(provider, options) {

@@ -30,6 +30,7 @@ const REEXPORTED: &[&str] = &["serde", "serde_json", "chrono", "uuid", "icu_loca
 const GATE_MACROS: &[(&str, &str)] = &[
     ("__toolgen_if_transport_rmcp", "transport-rmcp"),
     ("__toolgen_if_icu", "icu"),
+    ("__toolgen_if_server", "server"),
 ];
 
 /// How one file's paths are rewritten.

@@ -83,6 +83,34 @@ pub(super) const RUNTIME: &[(&str, &str)] = &[
     ),
     ("secret.rs", include_str!("../../../runtime/src/secret.rs")),
     (
+        "server/context.rs",
+        include_str!("../../../runtime/src/server/context.rs"),
+    ),
+    (
+        "server/error.rs",
+        include_str!("../../../runtime/src/server/error.rs"),
+    ),
+    (
+        "server/handler.rs",
+        include_str!("../../../runtime/src/server/handler.rs"),
+    ),
+    (
+        "server/mock.rs",
+        include_str!("../../../runtime/src/server/mock.rs"),
+    ),
+    (
+        "server/mod.rs",
+        include_str!("../../../runtime/src/server/mod.rs"),
+    ),
+    (
+        "server/serve.rs",
+        include_str!("../../../runtime/src/server/serve.rs"),
+    ),
+    (
+        "server/table.rs",
+        include_str!("../../../runtime/src/server/table.rs"),
+    ),
+    (
         "session.rs",
         include_str!("../../../runtime/src/session.rs"),
     ),

@@ -1,15 +1,17 @@
 //! One tool's module file: its parameter and output types (through `types`), its local enums,
-//! the `SCHEMA` and `validate()` of its arguments, and the client method that calls it, with that
-//! method's documentation.
+//! the `SCHEMA` and `validate()` of its arguments, its `DEFINITION` as a server lists it, and the
+//! client method that calls it, with that method's documentation.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::client::accessor_path;
 use super::files::{Contents, Dependencies};
+use super::server::SERVER_FEATURE;
 use super::{enums, examples, locale, types};
 use crate::diagnostics::Diagnostic;
 use crate::docs::{self, DocOptions};
+use crate::keywords::{TOOLGEN, without};
 use crate::model::{Arguments, Namespace, Operation, Provider};
 use crate::options::EmitOptions;
 
@@ -171,8 +173,14 @@ pub(super) fn tool_module(
             }
         },
     };
+    let definition = raw_string(&definition(op).to_string());
     let rest = quote! {
         #(#enums)*
+
+        /// The tool's definition as a server lists it (`tools/list`): what its schema file says
+        /// after the overlay.
+        #[cfg(feature = #SERVER_FEATURE)]
+        pub const DEFINITION: &str = #definition;
 
         impl #params {
             /// The tool's input schema (normalized, annotations left out) that
@@ -219,6 +227,30 @@ pub(super) fn tool_module(
         }),
     };
     Ok((contents, uses, warnings))
+}
+
+/// The tool's definition as `tools/list` serves it: what the schema file says after the
+/// overlay (name, title, description, schemas, annotations), without toolgen's own keywords.
+fn definition(op: &Operation) -> serde_json::Value {
+    use serde_json::Value;
+    let tool = &op.tool;
+    let strip = |schema: &Value| without(schema, &|key| TOOLGEN.contains(&key));
+    let mut out = serde_json::Map::new();
+    out.insert("name".into(), Value::String(tool.name.clone()));
+    if let Some(title) = &tool.title {
+        out.insert("title".into(), Value::String(title.clone()));
+    }
+    if let Some(description) = &tool.description {
+        out.insert("description".into(), Value::String(description.clone()));
+    }
+    out.insert("inputSchema".into(), strip(&tool.input_schema));
+    if let Some(output) = &tool.output_schema {
+        out.insert("outputSchema".into(), strip(output));
+    }
+    if let Some(annotations) = &tool.annotations {
+        out.insert("annotations".into(), Value::Object(annotations.clone()));
+    }
+    Value::Object(out)
 }
 
 /// `schema` as JSON in a raw string literal, for a `SCHEMA` constant.

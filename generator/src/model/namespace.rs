@@ -10,8 +10,9 @@ use super::refs::definitions;
 use crate::naming::{self, Scope};
 use crate::tool::Tool;
 
-/// Names that the provider module itself defines, so no namespace or tool may take them.
-pub(super) const PROVIDER_RESERVED_MODULES: &[&str] = &["shared"];
+/// Names that the provider module itself defines (its shared types, and its server side under
+/// the `server` feature), so no namespace or tool may take them.
+pub(super) const PROVIDER_RESERVED_MODULES: &[&str] = &["shared", "server"];
 
 /// Inherent methods of the provider `Client`, so no tool method may take them.
 pub(super) const CLIENT_RESERVED_METHODS: &[&str] =

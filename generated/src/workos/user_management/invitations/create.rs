@@ -120,6 +120,10 @@ impl Locale {
         data: &crate::workos::shared::LOCALE_DATA,
     };
 }
+/// The tool's definition as a server lists it (`tools/list`): what its schema file says
+/// after the overlay.
+#[cfg(feature = "server")]
+pub const DEFINITION: &str = r#"{"name":"user_management.invitations.create","description":"Sends an invitation email to the recipient.","inputSchema":{"type":"object","properties":{"email":{"type":"string","description":"The email address of the recipient.","format":"email"},"locale":{"enum":["af","am","ar","bg","bn","bs","ca","cs","da","de","de-DE","el","en","en-AU","en-CA","en-GB","en-US","es","es-419","es-ES","es-US","et","fa","fi","fil","fr","fr-BE","fr-CA","fr-FR","fy","gl","gu","ha","he","hi","hr","hu","hy","id","is","it","it-IT","ja","jv","ka","kk","km","kn","ko","lt","lv","mk","ml","mn","mr","ms","my","nb","ne","nl","nl-BE","nl-NL","nn","no","pa","pl","pt","pt-BR","pt-PT","ro","ru","sk","sl","sq","sr","sv","sw","ta","te","th","tr","uk","ur","uz","vi","zh","zh-CN","zh-HK","zh-TW","zu"],"type":"string","description":"The locale to use when rendering the invitation email. See [supported locales](/authkit/hosted-ui/localization)."},"role_slug":{"type":"string","description":"The [role](/authkit/roles) that the recipient will receive when they join the organization in the invitation."},"expires_in_days":{"type":"integer","description":"How many days the invitations will be valid for. Must be between 1 and 30 days. Defaults to 7 days if not specified.","minimum":1,"maximum":30},"inviter_user_id":{"type":"string","description":"The ID of the [user](/reference/authkit/user) who invites the recipient. The invitation email will mention the name of this user."},"organization_id":{"type":"string","description":"The ID of the [organization](/reference/organization) that the recipient will join."}},"required":["email"]}}"#;
 impl CreateParams {
     /// The tool's input schema (normalized, annotations left out) that
     /// [`validate`](Self::validate) checks against.

@@ -59,6 +59,10 @@ impl ::std::convert::From<
         Self(value)
     }
 }
+/// The tool's definition as a server lists it (`tools/list`): what its schema file says
+/// after the overlay.
+#[cfg(feature = "server")]
+pub const DEFINITION: &str = r#"{"name":"test_client_elicitation_defaults","description":"Tests that client applies defaults for omitted elicitation fields","inputSchema":{"type":"object","properties":{},"required":[]}}"#;
 impl TestClientElicitationDefaultsParams {
     /// The tool's input schema (normalized, annotations left out) that
     /// [`validate`](Self::validate) checks against.

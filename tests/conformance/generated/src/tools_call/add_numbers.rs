@@ -41,6 +41,10 @@ impl AddNumbersParams {
         self
     }
 }
+/// The tool's definition as a server lists it (`tools/list`): what its schema file says
+/// after the overlay.
+#[cfg(feature = "server")]
+pub const DEFINITION: &str = r#"{"name":"add_numbers","description":"Add two numbers together","inputSchema":{"type":"object","properties":{"a":{"type":"number","description":"First number"},"b":{"type":"number","description":"Second number"}},"required":["a","b"]}}"#;
 impl AddNumbersParams {
     /// The tool's input schema (normalized, annotations left out) that
     /// [`validate`](Self::validate) checks against.
