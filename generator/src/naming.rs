@@ -239,6 +239,15 @@ pub fn mock_methods(server_methods: &[String]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A shared type's name told apart from others that want the same one by the namespace its tools
+/// share (`Status` of `orders.*` tools → `OrdersStatus`); at the root, the name as it is.
+pub fn namespaced_type(base: &str, namespace: &[String]) -> String {
+    format!(
+        "{}{base}",
+        accessor_type(namespace).trim_start_matches("Root")
+    )
+}
+
 /// Does a property or schema name say that it holds a locale (`locale`, `preferredLanguage`,
 /// `ui_lang`)?
 pub fn says_locale(name: &str) -> bool {

@@ -136,11 +136,7 @@ pub(super) fn name_shared_enums(
             )| {
                 // A name an overlay asked for is taken as it is.
                 let wanted = if by_base[&base] > 1 && !renamed {
-                    let prefix = common_namespace(&used_by);
-                    format!(
-                        "{}{base}",
-                        naming::accessor_type(&prefix).trim_start_matches("Root")
-                    )
+                    naming::namespaced_type(&base, &common_namespace(&used_by))
                 } else {
                     base
                 };

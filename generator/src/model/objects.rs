@@ -131,11 +131,7 @@ pub(super) fn share_objects(
         });
         for (base, open, sites, used_by) in wanted {
             let want = if by_base[&base] > 1 {
-                let prefix = common_namespace(&used_by);
-                format!(
-                    "{}{base}",
-                    naming::accessor_type(&prefix).trim_start_matches("Root")
-                )
+                naming::namespaced_type(&base, &common_namespace(&used_by))
             } else {
                 base
             };
