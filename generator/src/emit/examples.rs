@@ -1,14 +1,17 @@
 //! Rustdoc examples: a `no_run` call of each tool method, with a value for every required
 //! argument built from its Rust type and its schema (a format's sample, the first value of an
-//! enum, a nested struct's own `new`). They are compiled as doc tests, so an example that does
-//! not build is a generator bug that the tests catch.
+//! enum, a nested struct's own `new`); a value it cannot build (a union, a type of another
+//! module) is a typed parameter of the example's function. They are compiled as doc tests, so
+//! an example that does not build is a generator bug that the tests catch.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use quote::ToTokens;
 use serde_json::Value;
 
 use crate::model::{Arguments, Namespace, Operation, Provider};
+use crate::naming::{self, Scope};
 use crate::options::{EmitOptions, Layout, Runtime};
 
 /// How deep nested `new` calls go before an argument is left to the reader.
@@ -48,18 +51,29 @@ pub(super) fn method_example(
         runtime: &options.runtime,
         constructible,
         enums: enum_variants(provider, op),
+        inputs: RefCell::new(Vec::new()),
+        names: RefCell::new(Scope::with_reserved(["client", "output", "example"])),
     };
     let call = match op.arguments {
         Arguments::None | Arguments::Optional => format!(".{}()", op.method),
         Arguments::Required => {
-            let params = values.value_of_named(&op.params_type, &op.validation_schema, 0);
+            let params =
+                values.value_of_named(&op.params_type, &op.validation_schema, "params", 0);
             format!(".{}({params})", op.method)
         }
     };
+    // Values the generator cannot build (a union, a type of another module) are the example
+    // function's own parameters, typed, for the reader to supply.
+    let inputs: String = values
+        .inputs
+        .into_inner()
+        .into_iter()
+        .map(|(name, ty)| format!(", {name}: {ty}"))
+        .collect();
     Some(format!(
-        "# Examples\n\n```no_run\n# async fn example(client: &{krate}::{provider}::Client) -> \
-         Result<(), Box<dyn std::error::Error>> {{\nuse {tool_module}::*;\n\nlet output = \
-         client{chain}{call}.await?;\n# let _ = output;\n# Ok(())\n# }}\n```",
+        "# Examples\n\n```no_run\nuse {tool_module}::*;\n\n# async fn example(client: \
+         &{krate}::{provider}::Client{inputs}) -> Result<(), Box<dyn std::error::Error>> {{\n\
+         let output = client{chain}{call}.await?;\n# let _ = output;\n# Ok(())\n# }}\n```",
         provider = provider.module,
     ))
 }
@@ -78,20 +92,23 @@ struct Values<'a> {
     runtime: &'a Runtime,
     constructible: &'a BTreeMap<String, Vec<(syn::Type, String)>>,
     enums: BTreeMap<String, String>,
+    /// The example function's parameters: a name and a type for each value left to the reader.
+    inputs: RefCell<Vec<(String, String)>>,
+    names: RefCell<Scope>,
 }
 
 impl Values<'_> {
     /// A value of the struct named `name` (one of the tool's items), through its `new`, or
     /// its `Default` when nothing is required.
-    fn value_of_named(&self, name: &str, schema: &Value, depth: usize) -> String {
+    fn value_of_named(&self, name: &str, schema: &Value, hint: &str, depth: usize) -> String {
         let Some(required) = self.constructible.get(name) else {
-            return self.unknown_named(name);
+            return self.input(hint, name.to_string());
         };
         if required.is_empty() {
             return format!("{name}::default()");
         }
         if depth >= DEPTH {
-            return self.unknown_named(name);
+            return self.input(hint, name.to_string());
         }
         let args: Vec<String> = required
             .iter()
@@ -100,23 +117,31 @@ impl Values<'_> {
                     .get("properties")
                     .and_then(|p| p.get(wire))
                     .unwrap_or(&Value::Null);
-                self.value(ty, property, depth + 1)
+                self.value(ty, property, wire, depth + 1)
             })
             .collect();
         format!("{name}::new({})", args.join(", "))
     }
 
-    fn unknown_named(&self, name: &str) -> String {
-        format!("{{ let value: {name} = todo!(); value }}")
+    /// A parameter of the example function, named after the property, of type `ty`.
+    fn input(&self, hint: &str, ty: String) -> String {
+        let name = self.names.borrow_mut().claim(&naming::snake_name(hint), "_");
+        let name = if naming::is_keyword(&name) {
+            format!("{name}_")
+        } else {
+            name
+        };
+        self.inputs.borrow_mut().push((name.clone(), ty));
+        name
     }
 
     /// A value of type `ty` for a property with schema `schema`.
-    fn value(&self, ty: &syn::Type, schema: &Value, depth: usize) -> String {
+    fn value(&self, ty: &syn::Type, schema: &Value, hint: &str, depth: usize) -> String {
         let syn::Type::Path(path) = ty else {
-            return self.unknown(ty);
+            return self.input(hint, self.text(ty));
         };
         let Some(last) = path.path.segments.last() else {
-            return self.unknown(ty);
+            return self.input(hint, self.text(ty));
         };
         let name = last.ident.to_string();
         match name.as_str() {
@@ -131,16 +156,12 @@ impl Values<'_> {
                 format!("{}::{}", self.text(ty), self.enums[&name])
             }
             _ if path.path.segments.len() == 1 && last.arguments.is_none() => {
-                self.value_of_named(&name, schema, depth)
+                self.value_of_named(&name, schema, hint, depth)
             }
-            _ => self.unknown(ty),
+            _ => self.input(hint, self.text(ty)),
         }
     }
 
-    /// A placeholder of type `ty` for the reader to fill in; it compiles, and says so.
-    fn unknown(&self, ty: &syn::Type) -> String {
-        format!("{{ let value: {} = todo!(); value }}", self.text(ty))
-    }
 
     /// `ty` as an example names it: from outside the crate, with the runtime where it is.
     fn text(&self, ty: &syn::Type) -> String {

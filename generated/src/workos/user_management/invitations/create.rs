@@ -156,9 +156,9 @@ impl crate::workos::UserManagementInvitations<'_> {
     /// # Examples
     ///
     /// ```no_run
-    /// # async fn example(client: &toolgen_sdk::workos::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use toolgen_sdk::workos::user_management::invitations::create::*;
     ///
+    /// # async fn example(client: &toolgen_sdk::workos::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client.user_management().invitations().create(CreateParams::new("user@example.com")).await?;
     /// # let _ = output;
     /// # Ok(())

@@ -95,9 +95,9 @@ impl crate::elicitation_defaults::Client {
     /// # Examples
     ///
     /// ```no_run
-    /// # async fn example(client: &toolgen_conformance_sdk::elicitation_defaults::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use toolgen_conformance_sdk::elicitation_defaults::test_client_elicitation_defaults::*;
     ///
+    /// # async fn example(client: &toolgen_conformance_sdk::elicitation_defaults::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client.test_client_elicitation_defaults().await?;
     /// # let _ = output;
     /// # Ok(())

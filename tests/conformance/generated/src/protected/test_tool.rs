@@ -95,9 +95,9 @@ impl crate::protected::Client {
     /// # Examples
     ///
     /// ```no_run
-    /// # async fn example(client: &toolgen_conformance_sdk::protected::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use toolgen_conformance_sdk::protected::test_tool::*;
     ///
+    /// # async fn example(client: &toolgen_conformance_sdk::protected::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client.test_tool(TestToolParams::default()).await?;
     /// # let _ = output;
     /// # Ok(())

@@ -95,9 +95,9 @@ impl crate::sse_retry::Client {
     /// # Examples
     ///
     /// ```no_run
-    /// # async fn example(client: &toolgen_conformance_sdk::sse_retry::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use toolgen_conformance_sdk::sse_retry::test_reconnection::*;
     ///
+    /// # async fn example(client: &toolgen_conformance_sdk::sse_retry::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client.test_reconnection().await?;
     /// # let _ = output;
     /// # Ok(())

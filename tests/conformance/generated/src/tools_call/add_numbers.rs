@@ -77,9 +77,9 @@ impl crate::tools_call::Client {
     /// # Examples
     ///
     /// ```no_run
-    /// # async fn example(client: &toolgen_conformance_sdk::tools_call::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use toolgen_conformance_sdk::tools_call::add_numbers::*;
     ///
+    /// # async fn example(client: &toolgen_conformance_sdk::tools_call::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client.add_numbers(AddNumbersParams::new(1.0, 1.0)).await?;
     /// # let _ = output;
     /// # Ok(())
