@@ -57,8 +57,7 @@ pub(super) fn method_example(
     let call = match op.arguments {
         Arguments::None | Arguments::Optional => format!(".{}()", op.method),
         Arguments::Required => {
-            let params =
-                values.value_of_named(&op.params_type, &op.validation_schema, "params", 0);
+            let params = values.value_of_named(&op.params_type, &op.validation_schema, "params", 0);
             format!(".{}({params})", op.method)
         }
     };
@@ -125,12 +124,10 @@ impl Values<'_> {
 
     /// A parameter of the example function, named after the property, of type `ty`.
     fn input(&self, hint: &str, ty: String) -> String {
-        let name = self.names.borrow_mut().claim(&naming::snake_name(hint), "_");
-        let name = if naming::is_keyword(&name) {
-            format!("{name}_")
-        } else {
-            name
-        };
+        let name = self
+            .names
+            .borrow_mut()
+            .claim(&naming::snake_name(hint), "_");
         self.inputs.borrow_mut().push((name.clone(), ty));
         name
     }
@@ -161,7 +158,6 @@ impl Values<'_> {
             _ => self.input(hint, self.text(ty)),
         }
     }
-
 
     /// `ty` as an example names it: from outside the crate, with the runtime where it is.
     fn text(&self, ty: &syn::Type) -> String {
