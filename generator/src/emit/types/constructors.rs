@@ -205,35 +205,49 @@ pub(super) fn required_fields(item: &syn::ItemStruct) -> Option<Vec<(syn::Type, 
         .collect()
 }
 
-/// The property name a field is read from (`#[serde(rename = "...")]`), when it differs.
-fn wire_name(field: &syn::Field) -> Option<String> {
-    let mut name = None;
+/// A field's serde settings, in order: `flatten` → `("flatten", None)`, `rename = "x"` →
+/// `("rename", Some("x"))`. Settings with arguments in parentheses are skipped.
+fn serde_settings(field: &syn::Field) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let value: syn::LitStr = meta.value()?.parse()?;
-                name = Some(value.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
+            let key = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            if meta.input.peek(syn::Token![=]) {
+                let value: syn::Expr = meta.value()?.parse()?;
+                let text = match value {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }) => Some(text.value()),
+                    _ => None,
+                };
+                out.push((key, text));
             } else if meta.input.peek(syn::token::Paren) {
                 meta.parse_nested_meta(|_| Ok(()))?;
+            } else {
+                out.push((key, None));
             }
             Ok(())
         });
     }
-    name
+    out
+}
+
+/// The property name a field is read from (`#[serde(rename = "...")]`), when it differs.
+fn wire_name(field: &syn::Field) -> Option<String> {
+    serde_settings(field)
+        .into_iter()
+        .find_map(|(key, value)| (key == "rename").then_some(value).flatten())
 }
 
 /// How a field is set, from its type and serde attributes.
 fn role(field: &syn::Field) -> Role {
-    let serde: Vec<String> = field
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("serde"))
-        .map(|a| a.to_token_stream().to_string())
-        .collect();
-    let flattened = serde.iter().any(|a| a.contains("flatten"));
-    if flattened {
+    let settings = serde_settings(field);
+    if settings.iter().any(|(key, _)| key == "flatten") {
         if let Some((key, value)) = map_types(&field.ty)
             && field.ident.as_ref().is_some_and(|i| i == EXTRA_FIELD)
         {
@@ -247,30 +261,15 @@ fn role(field: &syn::Field) -> Role {
     if let Some(inner) = option_inner(&field.ty) {
         return Role::Optional(Box::new(inner.clone()));
     }
-    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let mut default = None;
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("default") {
-                default = Some(match meta.value() {
-                    Ok(value) => {
-                        let path: syn::LitStr = value.parse()?;
-                        let path: syn::ExprPath = path.parse()?;
-                        quote!(#path())
-                    }
-                    Err(_) => quote!(::std::default::Default::default()),
-                });
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            } else if meta.input.peek(syn::token::Paren) {
-                meta.parse_nested_meta(|_| Ok(()))?;
-            }
-            Ok(())
-        });
-        if let Some(init) = default {
-            return Role::Defaulted(init);
-        }
+    match settings.iter().find(|(key, _)| key == "default") {
+        // `default = "path"`: the function serde calls; a path that does not parse is ignored.
+        Some((_, Some(path))) => match syn::parse_str::<syn::ExprPath>(path) {
+            Ok(path) => Role::Defaulted(quote!(#path())),
+            Err(_) => Role::Required,
+        },
+        Some((_, None)) => Role::Defaulted(quote!(::std::default::Default::default())),
+        None => Role::Required,
     }
-    Role::Required
 }
 
 /// The parameter type for a value of `ty`, and what turns the parameter into it: `impl Into<T>`
